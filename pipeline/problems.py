@@ -1,0 +1,35 @@
+"""Problems found in the input: each says where (file, line, record, field) and what was expected."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    file: str
+    line: int | None
+    table: str | None
+    record_id: str | None
+    field: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        subject = self.table or ""
+        if self.record_id is not None:
+            subject += f"[{self.record_id}]"
+        if self.field:
+            subject += f".{self.field}"
+        return f"{where}: {subject}: {self.message}" if subject else f"{where}: {self.message}"
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+class InvalidInput(Exception):
+    """Raised with every problem found, so that none stops the search for the others."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(set(problems), key=lambda p: (p.file, p.line or 0, str(p)))
+        super().__init__(f"{len(self.problems)} problem(s)")

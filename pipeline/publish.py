@@ -1,0 +1,117 @@
+"""Write the data package: CSV and Parquet per table plus ``datapackage.json``, deterministically and atomically."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.csv as pa_csv
+import pyarrow.parquet as pq
+
+from schema import package
+from schema.arrow_schema import arrow_schema
+from schema.frictionless_schema import table_schema
+from schema.tables import TABLES
+
+from .dataset import Dataset
+from .project import version
+
+DATAPACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
+
+
+def _digest(path: Path) -> dict[str, Any]:
+    data = path.read_bytes()
+    return {"bytes": len(data), "hash": f"sha256:{hashlib.sha256(data).hexdigest()}"}
+
+
+def write_tables(dataset: Dataset, folder: Path) -> None:
+    (folder / "csv").mkdir(parents=True)
+    (folder / "parquet").mkdir()
+    for name, table in dataset.tables.items():
+        table = table.replace_schema_metadata(arrow_schema(TABLES[name]).metadata)
+        pa_csv.write_csv(table, folder / "csv" / f"{name}.csv")
+        pq.write_table(table, folder / "parquet" / f"{name}.parquet", compression="zstd")
+
+
+def _sources(dataset: Dataset) -> list[dict[str, str]]:
+    articles = dataset.tables["articles"].to_pylist()
+    return [
+        {"title": f"{a['publisher'] or 'Unattributed article'}: sources/{a['file']} (sha256 {a['sha256']})"}
+        for a in articles
+    ]
+
+
+def descriptor(dataset: Dataset, folder: Path) -> dict[str, Any]:
+    """The Data Package descriptor for the files already written in ``folder``."""
+    resources = []
+    for name, table in TABLES.items():
+        licenses = [package.ANNOTATION_LICENSE]
+        if name in package.VERBATIM_TABLES:
+            licenses = [package.SOURCE_TEXT_RIGHTS, package.ANNOTATION_LICENSE]
+        resources.append({
+            "name": name,
+            "type": "table",
+            "title": table.title,
+            "description": table.description,
+            "path": f"csv/{name}.csv",
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8",
+            **_digest(folder / "csv" / f"{name}.csv"),
+            "licenses": licenses,
+            "schema": table_schema(table, TABLES),
+        })
+        resources.append({
+            "name": f"{name}-parquet",
+            "type": "file",
+            "title": f"{table.title} (Parquet)",
+            "description": f"The {name} table as Parquet: the same rows and columns as resource '{name}'; the Arrow schema in the file carries each column's description.",
+            "path": f"parquet/{name}.parquet",
+            "format": "parquet",
+            "mediatype": "application/vnd.apache.parquet",
+            **_digest(folder / "parquet" / f"{name}.parquet"),
+            "licenses": licenses,
+        })
+    return {
+        "$schema": DATAPACKAGE_PROFILE,
+        "name": package.NAME,
+        "title": package.TITLE,
+        "description": package.DESCRIPTION,
+        "version": version(),
+        "licenses": [package.ANNOTATION_LICENSE],
+        "keywords": package.KEYWORDS,
+        "contributors": package.CONTRIBUTORS,
+        "sources": _sources(dataset),
+        "resources": resources,
+    }
+
+
+def write_package(dataset: Dataset, folder: Path) -> None:
+    """Write every file of the package into the empty or missing ``folder``."""
+    write_tables(dataset, folder)
+    text = json.dumps(descriptor(dataset, folder), indent=2, ensure_ascii=False) + "\n"
+    (folder / "datapackage.json").write_text(text, encoding="utf-8")
+
+
+def publish(dataset: Dataset, target: Path) -> None:
+    """Build beside ``target`` and swap it in; on any failure ``target`` is left as it was."""
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-", dir=target.parent))
+    retired = target.parent / f".{target.name}-old"
+    try:
+        write_package(dataset, staging / "package")
+        shutil.rmtree(retired, ignore_errors=True)
+        if target.exists():
+            target.rename(retired)
+        (staging / "package").rename(target)
+    except BaseException:
+        if retired.exists() and not target.exists():
+            retired.rename(target)
+        raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(retired, ignore_errors=True)

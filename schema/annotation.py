@@ -1,0 +1,44 @@
+"""The annotation format: what a person writes in ``annotations/<table>.yaml``, derived from the row models."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Annotated
+
+from pydantic import Field, create_model
+
+from .fields import ID_PATTERN, text
+from .table import Row, Table, choice, optional
+from .vocabularies import ValueBasis
+
+
+class EvidenceRef(Row):
+    """One supporting span as an annotator writes it; the build finds the quote and computes offsets."""
+
+    article: Annotated[str, Field(pattern=ID_PATTERN, description="article_id of the article quoted")]
+    line: Annotated[int, Field(ge=1, description="1-based line number of the quote in that article")]
+    quote: Annotated[str, Field(min_length=1, description="Text copied exactly from that line")]
+    occurrence: Annotated[int, Field(ge=1, description="Which occurrence of the quote in the line, when it occurs more than once")] | None = None
+    field: Annotated[str, Field(pattern=r"^[a-z_]+$", description="The field whose value the quote supports, when not the whole record")] | None = None
+    basis: choice(ValueBasis, "Whether the quote states the value, or it is normalized or inferred from it") = ValueBasis.STATED.value
+    note: optional(text("Why the span supports the record or value"))[0] = None
+
+
+@cache
+def annotation_model(table: Table) -> type[Row]:
+    """The model of one record in the table's annotation file: its row model less derived fields, plus evidence."""
+    fields = {
+        name: (info.annotation, info)
+        for name, info in table.model.model_fields.items()
+        if name not in table.derived_fields
+    }
+    if table.has_evidence:
+        fields["evidence"] = (
+            Annotated[list[EvidenceRef], Field(min_length=1, description="The spans that support the record")],
+            ...,
+        )
+    return create_model(
+        f"{table.model.__name__}Annotation",
+        __base__=table.model.__bases__[0],  # the table's rules, shared with the row model
+        **fields,
+    )

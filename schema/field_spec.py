@@ -1,0 +1,95 @@
+"""Read a row model's fields into plain ``FieldSpec`` facts: the single input of every generator."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import types
+from dataclasses import dataclass
+from typing import Annotated, Any, Union, get_args, get_origin
+
+import annotated_types as at
+from pydantic.fields import FieldInfo
+
+from .fields import DateValue, Derived, References
+
+KINDS = {str: "string", int: "integer", float: "number", bool: "boolean", dt.date: "date"}
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One column, as every schema form needs it."""
+
+    name: str
+    kind: str  # a Table Schema type: string, integer, number, boolean or date
+    required: bool
+    description: str
+    pattern: str | None = None
+    enum: tuple[str, ...] | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    min_length: int | None = None
+    max_length: int | None = None
+    references: str | None = None
+    derived: bool = False
+    date_value: bool = False
+
+
+def _unwrap(annotation: Any) -> tuple[Any, bool, list[Any]]:
+    """Return the base type, whether None is allowed, and the metadata of every Annotated layer."""
+    nullable, metadata = False, []
+    while True:
+        origin = get_origin(annotation)
+        if origin is Annotated:
+            annotation, *extra = get_args(annotation)
+            metadata = [*extra, *metadata]
+        elif origin in (Union, types.UnionType):
+            members = [a for a in get_args(annotation) if a is not type(None)]
+            if len(members) != 1:
+                raise TypeError(f"unsupported union {annotation!r}")
+            nullable, annotation = True, members[0]
+        else:
+            return annotation, nullable, metadata
+
+
+def field_spec(name: str, info: FieldInfo) -> FieldSpec:
+    """Describe the model field ``name``."""
+    base, nullable, inner = _unwrap(info.annotation)
+    facts: dict[str, Any] = {}
+    for item in [*inner, info, *info.metadata]:
+        if isinstance(item, FieldInfo):
+            if item.description:
+                facts["description"] = item.description
+            for constraint in item.metadata:
+                _read_constraint(constraint, facts)
+        else:
+            _read_constraint(item, facts)
+    if isinstance(base, type) and issubclass(base, enum.Enum):
+        facts["enum"] = tuple(member.value for member in base)
+        kind = "string"
+    else:
+        kind = KINDS[base]
+    if "description" not in facts:
+        raise ValueError(f"field {name!r} has no description")
+    return FieldSpec(name=name, kind=kind, required=not nullable, **facts)
+
+
+def _read_constraint(item: Any, facts: dict[str, Any]) -> None:
+    if isinstance(item, References):
+        facts["references"] = item.table
+    elif isinstance(item, Derived):
+        facts["derived"] = True
+    elif isinstance(item, DateValue):
+        facts["date_value"] = True
+    elif isinstance(item, at.Ge):
+        facts["minimum"] = item.ge
+    elif isinstance(item, at.Le):
+        facts["maximum"] = item.le
+    elif isinstance(item, at.MinLen):
+        facts["min_length"] = item.min_length
+    elif isinstance(item, at.MaxLen):
+        facts["max_length"] = item.max_length
+    elif getattr(item, "pattern", None) is not None:
+        facts["pattern"] = item.pattern
+    elif isinstance(item, (at.Gt, at.Lt)):
+        raise TypeError("use ge/le: Table Schema has no exclusive bounds")

@@ -1,0 +1,120 @@
+"""The field dictionary: every reusable field type, declared once with its constraints and description.
+
+A field type is an ``Annotated`` pydantic type. Besides pydantic's own constraints it may carry
+three markers that the generators read: ``References`` (a foreign key), ``Derived`` (computed by
+the build, never written in an annotation file) and ``DateValue`` (an ISO 8601 date of reduced
+precision, published with its derived precision and bounds).
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Annotated
+
+import pycountry
+from pydantic import AfterValidator, Field
+
+
+@dataclass(frozen=True)
+class References:
+    """Marks a foreign key: the value is a primary key of ``table``."""
+
+    table: str
+
+
+@dataclass(frozen=True)
+class Derived:
+    """Marks a field that the build computes; annotators never write it."""
+
+
+@dataclass(frozen=True)
+class DateValue:
+    """Marks an ISO 8601 date at year, month or day precision."""
+
+
+ID_PATTERN = r"^[a-z0-9]+(?:--?[a-z0-9]+)*$"  # words joined by "-"; "--" joins compound ids
+ISO_DATE_PATTERN = r"^[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?$"
+SHA256_PATTERN = r"^[0-9a-f]{64}$"
+
+
+def _country_code(code: str) -> str:
+    if pycountry.countries.get(alpha_2=code) is None:
+        raise ValueError(f"{code!r} is not an ISO 3166-1 alpha-2 country code")
+    return code
+
+
+def _currency_code(code: str) -> str:
+    if pycountry.currencies.get(alpha_3=code) is None:
+        raise ValueError(f"{code!r} is not an ISO 4217 currency code")
+    return code
+
+
+def _language_code(code: str) -> str:
+    if pycountry.languages.get(alpha_2=code) is None:
+        raise ValueError(f"{code!r} is not an ISO 639-1 language code")
+    return code
+
+
+def _calendar_date(value: str) -> str:
+    year, month, day = (value.split("-") + [None, None])[:3]
+    try:
+        dt.date(int(year), int(month or 1), int(day or 1))
+    except ValueError as error:
+        raise ValueError(f"{value!r} is not a calendar date ({error})") from None
+    return value
+
+
+def record_id(what: str) -> type[str]:
+    """A stable, readable id: lowercase words joined by hyphens."""
+    return Annotated[str, Field(pattern=ID_PATTERN, min_length=1, max_length=80, description=what)]
+
+
+def reference(table: str, what: str) -> type[str]:
+    """A foreign key to ``table``'s primary key."""
+    return Annotated[str, Field(pattern=ID_PATTERN, description=what), References(table)]
+
+
+def text(what: str, max_length: int = 2000) -> type[str]:
+    """Free text; never empty, never padded."""
+    return Annotated[
+        str, Field(min_length=1, max_length=max_length, pattern=r"^\S(?:.*\S)?$", description=what)
+    ]
+
+
+CountryCode = Annotated[
+    str,
+    Field(
+        pattern=r"^[A-Z]{2}$",
+        description="ISO 3166-1 alpha-2 country code, normalized from the country the evidence names",
+    ),
+    AfterValidator(_country_code),
+]
+CurrencyCode = Annotated[
+    str,
+    Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 currency code, normalized from the text"),
+    AfterValidator(_currency_code),
+]
+LanguageCode = Annotated[
+    str,
+    Field(pattern=r"^[a-z]{2}$", description="ISO 639-1 code of the article's language"),
+    AfterValidator(_language_code),
+]
+IsoDate = Annotated[
+    str,
+    Field(
+        pattern=ISO_DATE_PATTERN,
+        description="ISO 8601 date at the precision the source supports: YYYY, YYYY-MM or YYYY-MM-DD",
+    ),
+    AfterValidator(_calendar_date),
+    DateValue(),
+]
+ArticleId = Annotated[
+    str,
+    Field(pattern=ID_PATTERN, description="The article the row's first evidence comes from"),
+    References("articles"),
+]
+LineNumber = Annotated[
+    int,
+    Field(ge=1, description="1-based line number in the article of the row's first evidence"),
+]
+CharOffset = Annotated[int, Field(ge=0, description="0-based character offset within the line")]
+Sha256 = Annotated[str, Field(pattern=SHA256_PATTERN, description="SHA-256 of the file, lowercase hex")]
