@@ -30,15 +30,15 @@ def _summary(dataset: Dataset) -> str:
     return "\n".join(f"  {name:<22}{table.num_rows:>6} rows" for name, table in dataset.tables.items())
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, root: Path = ROOT) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("command", choices=["validate", "build"])
     args = parser.parse_args(argv)
-    dataset = _assemble(ROOT)
+    dataset = _assemble(root)
     if dataset is None:
         return 1
     if args.command == "build":
-        publish(dataset, ROOT / "datapackage")
+        publish(dataset, root / "datapackage")
         print("Built datapackage/:")
     else:
         print("Valid:")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from .annotations import Annotated, load_table, unknown_files
 from .cross_checks import all_findings
 from .derive import evidence_id, with_dates
 from .problems import InvalidInput, Problem
+from .project import version
 from .sources import Source, SourceError, read_source
 from .yaml_source import Located
 
@@ -45,6 +47,7 @@ class Dataset:
 
     tables: dict[str, pa.Table]
     sources: dict[str, Source]
+    version: str
 
     def frame(self, name: str) -> pd.DataFrame:
         return to_frame(self.tables[name])
@@ -82,9 +85,15 @@ class _Assembly:
         """The valid records of ``table``; invalid ones are reported, and their evidence still checked."""
         loaded, problems = load_table(self.root, table)
         self.problems += problems
+        key = table.primary_key[0]
+        counts = Counter(item.record_id for item in loaded if item.record_id is not None)
+        for item in loaded:
+            if counts[item.record_id] > 1:
+                self.problem(Where(item.file, item.mapping.line, item.record_id, item.mapping.key_lines), table.name, key,
+                             _duplicate_message(table, item.record_id))
         valid = []
         for item in loaded:
-            if item.record is not None:
+            if item.record is not None and counts[item.record_id] == 1:
                 valid.append(item)
                 continue
             self.invalid_ids[table.name].add(item.record_id)
@@ -196,6 +205,10 @@ class _Assembly:
         return spans if ok else None
 
 
+def _duplicate_message(table: Table, value: Any) -> str:
+    return f"duplicate {'/'.join(table.primary_key)} {value!r} (expected each to be unique)"
+
+
 def _valid_refs(items: Any) -> list[tuple[EvidenceRef, Located]]:
     """The evidence items of an invalid record that are themselves well formed (their errors are reported already)."""
     refs = []
@@ -222,7 +235,7 @@ def _pandera_problems(assembly: _Assembly, table: Table, frame: pd.DataFrame) ->
             where = assembly.where[table.name][int(index)] if index is not None else Where(f"annotations/{table.name}.yaml", None)
             check = str(case.check)
             if "uniqueness" in check:
-                message = f"duplicate {'/'.join(table.primary_key)} {case.failure_case!r} (expected each to be unique)"
+                message = _duplicate_message(table, case.failure_case)
             else:
                 message = f"fails {check} (got {case.failure_case!r})"
             assembly.problem(where, table.name, column, message)
@@ -245,7 +258,7 @@ def assemble(root: Path) -> Dataset:
         assembly.problem(assembly.where[finding.table][finding.index], finding.table, finding.field, finding.message)
     if assembly.problems:
         raise InvalidInput(assembly.problems)
-    return Dataset({name: _published(TABLES[name], frames[name]) for name in TABLES}, assembly.sources)
+    return Dataset({name: _published(TABLES[name], frames[name]) for name in TABLES}, assembly.sources, version(root))
 
 
 def _published(table: Table, frame: pd.DataFrame) -> pa.Table:

@@ -19,7 +19,6 @@ from schema.frictionless_schema import table_schema
 from schema.tables import TABLES
 
 from .dataset import Dataset
-from .project import version
 
 DATAPACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 
@@ -82,7 +81,7 @@ def descriptor(dataset: Dataset, folder: Path) -> dict[str, Any]:
         "name": package.NAME,
         "title": package.TITLE,
         "description": package.DESCRIPTION,
-        "version": version(),
+        "version": dataset.version,
         "licenses": [package.ANNOTATION_LICENSE],
         "keywords": package.KEYWORDS,
         "contributors": package.CONTRIBUTORS,

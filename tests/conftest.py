@@ -1,0 +1,52 @@
+"""Shared fixtures: a throwaway copy of the project, and the build CLI run in-process against it."""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PROJECT_PARTS = ("annotations", "sources", "schema", "pipeline", "build.py", "pyproject.toml", "datapackage")
+
+
+def load_build_cli():
+    """build.py as a module (imported by path: the name ``build`` belongs to PyPA's build tool)."""
+    spec = importlib.util.spec_from_file_location("build_cli", ROOT / "build.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def tree_bytes(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` by relative path, with its bytes."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of the project's inputs and published package, safe to break."""
+    copy = tmp_path / "project"
+    copy.mkdir()
+    for part in PROJECT_PARTS:
+        source = ROOT / part
+        if source.is_dir():
+            shutil.copytree(source, copy / part, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, copy / part)
+    return copy
+
+
+@pytest.fixture
+def run_build(capsys):
+    """Run ``python build.py <args>`` in-process against a project folder; return (exit code, stdout, stderr)."""
+    cli = load_build_cli()
+
+    def run(root: Path, *args: str) -> tuple[int, str, str]:
+        code = cli.main(list(args), root=root)
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    return run

@@ -1,0 +1,100 @@
+"""Bad input stops the build: every problem listed with file, line and field, and datapackage/ left untouched."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from .conftest import tree_bytes
+
+
+def mutate(project: Path, file: str, old: str, new: str, count: int = 1) -> int:
+    """Replace ``old`` by ``new`` in an annotation file; return the 1-based line of the change."""
+    path = project / file
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {file}"
+    line = text[: text.index(old)].count("\n") + 1
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+    return line
+
+
+CASES = {
+    "wrong quote": (
+        "annotations/people.yaml",
+        'quote: "Chinese President Xi Jinping"}',
+        'quote: "Chinese President Xi Jinpin g"}',
+        r"people\[xi-jinping\]\.evidence\[0\]\.quote: quote 'Chinese President Xi Jinpin g' is not in the line",
+    ),
+    "unknown field": (
+        "annotations/locations.yaml",
+        "  kind: sea\n",
+        "  kind: sea\n  depth: deep\n",
+        r"locations\[east-china-sea\]\.depth: unknown field \(expected one of: location_id, name, kind",
+    ),
+    "dangling reference": (
+        "annotations/person_roles.yaml",
+        "person_id: xi-jinping\n  title: Leader of China",
+        "person_id: xi-jinpeng\n  title: Leader of China",
+        r"person_roles\[xi-leader-preview\]\.person_id: 'xi-jinpeng' does not resolve \(expected a person_id of people\)",
+    ),
+    "duplicate id": (
+        "annotations/locations.yaml",
+        "location_id: south-china-sea",
+        "location_id: east-china-sea",
+        r"locations\[east-china-sea\]\.location_id: duplicate location_id 'east-china-sea'",
+    ),
+    "invalid country code": (
+        "annotations/people.yaml",
+        "country_code: CN",
+        "country_code: XC",
+        r"people\[xi-jinping\]\.country_code: 'XC' is not an ISO 3166-1 alpha-2 country code",
+    ),
+    "ambiguous quote": (
+        "annotations/people.yaml",
+        'quote: "Chinese President", field: country_code',
+        'quote: "Trump", field: country_code',
+        r"people\[xi-jinping\]\.evidence\[2\]\.quote: quote 'Trump' occurs \d+ times in the line \(expected 'occurrence: N'",
+    ),
+}
+
+
+@pytest.mark.parametrize("command", ["validate", "build"])
+@pytest.mark.parametrize("case", list(CASES))
+def test_bad_input_is_reported_with_file_line_and_field_and_nothing_is_published(project, run_build, case, command):
+    file, old, new, expected = CASES[case]
+    line = mutate(project, file, old, new)
+    before = tree_bytes(project / "datapackage")
+    code, out, err = run_build(project, command)
+    assert code == 1
+    problems = [p for p in err.splitlines() if p.startswith(f"{file}:")]
+    pattern = re.compile(rf"^{re.escape(file)}:(\d+): {expected}")
+    matches = [pattern.match(p) for p in problems]
+    assert any(matches), err
+    assert {int(m.group(1)) for m in matches if m} <= set(range(line - 12, line + 2)), err
+    assert "nothing was published" in err
+    assert tree_bytes(project / "datapackage") == before
+
+
+def test_every_problem_is_listed_at_once(project, run_build):
+    for file, old, new, _ in CASES.values():
+        mutate(project, file, old, new)
+    code, _, err = run_build(project, "validate")
+    assert code == 1
+    for case, (file, _, _, expected) in CASES.items():
+        assert re.search(rf"^{re.escape(file)}:\d+: {expected}", err, re.M), case
+
+
+def test_a_source_changed_after_annotation_is_refused(project, run_build):
+    source = project / "sources" / "000_6fb326663b7b9149.txt"
+    source.write_bytes(source.read_bytes().replace(b"Takaichi", b"Takaichi ", 1))
+    code, _, err = run_build(project, "build")
+    assert code == 1
+    assert re.search(r"^annotations/articles\.yaml:\d+: articles\[unattributed-preview\]\.sha256: sources/000_6fb326663b7b9149\.txt has SHA-256", err, re.M)
+
+
+def test_exact_line_of_a_wrong_quote(project, run_build):
+    line = mutate(project, "annotations/figures.yaml", 'quote: "a three-nation Asian tour"', 'quote: "a four-nation Asian tour"')
+    _, _, err = run_build(project, "validate")
+    assert f"annotations/figures.yaml:{line}: figures[asian-tour-nations].evidence[0].quote:" in err
