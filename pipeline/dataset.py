@@ -19,7 +19,7 @@ from schema.table import Table
 from schema.tables import TABLES
 
 from .anchoring import AnchorError, anchor
-from .annotations import Annotated, load_table, unknown_files
+from .annotations import NO_FACT_FILE, Annotated, load_table, unknown_files
 from .cross_checks import all_findings
 from .derive import evidence_id, with_dates
 from .problems import InvalidInput, Problem
@@ -49,8 +49,8 @@ class Dataset:
     sources: dict[str, Source]
     version: str
 
-    def frame(self, name: str) -> pd.DataFrame:
-        return to_frame(self.tables[name])
+    def row_counts(self) -> dict[str, int]:
+        return {name: table.num_rows for name, table in self.tables.items()}
 
 
 def to_frame(table: pa.Table) -> pd.DataFrame:
@@ -244,7 +244,7 @@ def _pandera_problems(assembly: _Assembly, table: Table, frame: pd.DataFrame) ->
 def assemble(root: Path) -> Dataset:
     """Load, derive and validate everything under ``root``; raise ``InvalidInput`` listing every problem."""
     assembly = _Assembly(root)
-    assembly.problems += unknown_files(root, {t.name for t in TABLES.values() if t.annotated})
+    assembly.problems += unknown_files(root, {f"{t.name}.yaml" for t in TABLES.values() if t.annotated} | {Path(NO_FACT_FILE).name})
     assembly.articles()
     assembly.source_lines()
     for table in TABLES.values():

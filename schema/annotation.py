@@ -42,3 +42,12 @@ def annotation_model(table: Table) -> type[Row]:
         __base__=table.model.__bases__[0],  # the table's rules, shared with the row model
         **fields,
     )
+
+
+class NoFactSentence(Row):
+    """A sentence an annotator read and found to hold no annotatable fact (``annotations/no_fact_sentences.yaml``)."""
+
+    article: Annotated[str, Field(pattern=ID_PATTERN, description="article_id of the article")]
+    line: Annotated[int, Field(ge=1, description="1-based line number of the sentence")]
+    quote: Annotated[str, Field(min_length=1, description="Text copied exactly from the sentence, enough to find it")]
+    reason: text("Why the sentence carries no annotatable fact")

@@ -12,6 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from schema.arrow_schema import arrow_schema
+from schema.docs import data_dictionary
 from schema.tables import TABLES
 
 from .conftest import ROOT, tree_bytes
@@ -26,6 +27,17 @@ def test_build_twice_gives_byte_identical_files_equal_to_the_committed_package(p
     assert run_build(project, "build")[0] == 0
     assert tree_bytes(project / "datapackage") == first
     assert first == tree_bytes(PACKAGE), "datapackage/ is stale: run `python build.py build` and commit it"
+
+
+def test_data_dictionary_is_current():
+    descriptor = json.loads((PACKAGE / "datapackage.json").read_text())
+    counts = {name: pq.read_metadata(PACKAGE / "parquet" / f"{name}.parquet").num_rows for name in TABLES}
+    expected = data_dictionary(counts, descriptor["version"])
+    assert (ROOT / "DATA.md").read_text(encoding="utf-8") == expected, "DATA.md is stale: run `python build.py build`"
+    for name, table in TABLES.items():
+        assert f"## {name}" in expected
+        for field in table.fields:
+            assert f"| `{field}` |" in expected
 
 
 def test_validate_prints_rows_per_table(project, run_build):

@@ -1,0 +1,52 @@
+"""Generate the data dictionary (DATA.md) from the table declarations."""
+
+from __future__ import annotations
+
+from .tables import TABLES
+
+
+def _constraints(spec) -> str:
+    parts = []
+    if spec.enum:
+        parts.append("one of " + ", ".join(f"`{v}`" for v in spec.enum))
+    if spec.pattern:
+        parts.append(f"pattern `{spec.pattern}`")
+    if spec.minimum is not None:
+        parts.append(f">= {spec.minimum:g}")
+    if spec.maximum is not None:
+        parts.append(f"<= {spec.maximum:g}")
+    if spec.max_length is not None:
+        parts.append(f"at most {spec.max_length} characters")
+    if spec.references:
+        parts.append(f"references `{spec.references}`")
+    if spec.derived:
+        parts.append("computed by the build")
+    return "; ".join(parts)
+
+
+def data_dictionary(row_counts: dict[str, int], version: str) -> str:
+    """Markdown: every table with its row count and key, every field with type, constraints and description."""
+    lines = [
+        "# Data dictionary",
+        "",
+        f"Generated from `schema/` by `python build.py build` for version {version}; do not edit by hand.",
+        "",
+        "| table | rows | description |",
+        "|---|---:|---|",
+    ]
+    lines += [f"| [`{name}`](#{name}) | {row_counts[name]} | {table.description} |" for name, table in TABLES.items()]
+    for name, table in TABLES.items():
+        lines += [
+            "",
+            f"## {name}",
+            "",
+            f"{table.description} Rows: {row_counts[name]}. Primary key: {', '.join(f'`{k}`' for k in table.primary_key)}.",
+            "",
+            "| field | type | required | constraints | description |",
+            "|---|---|---|---|---|",
+        ]
+        for field, spec in table.fields.items():
+            description = spec.description.replace("|", "\\|")
+            constraints = _constraints(spec).replace("|", "\\|")
+            lines.append(f"| `{field}` | {spec.kind} | {'yes' if spec.required else ''} | {constraints} | {description} |")
+    return "\n".join(lines) + "\n"
