@@ -97,6 +97,10 @@ def write_package(dataset: Dataset, folder: Path) -> None:
     (folder / "datapackage.json").write_text(text, encoding="utf-8")
 
 
+def descriptor_of(folder: Path) -> dict[str, Any]:
+    return json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+
+
 def publish(dataset: Dataset, target: Path) -> None:
     """Build beside ``target`` and swap it in; on any failure ``target`` is left as it was."""
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-", dir=target.parent))

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import importlib.util
+import subprocess
+import sys
 import shutil
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PROJECT_PARTS = ("annotations", "sources", "schema", "pipeline", "build.py", "pyproject.toml", "datapackage")
+PROJECT_PARTS = ("annotations", "sources", "schema", "pipeline", "build.py", "pyproject.toml", "datapackage",
+                 "CHANGELOG.md", "DATA.md", "releases")
 
 
 def load_build_cli():
@@ -32,6 +35,8 @@ def project(tmp_path: Path) -> Path:
     copy.mkdir()
     for part in PROJECT_PARTS:
         source = ROOT / part
+        if not source.exists():
+            continue
         if source.is_dir():
             shutil.copytree(source, copy / part, ignore=shutil.ignore_patterns("__pycache__"))
         else:
@@ -50,3 +55,9 @@ def run_build(capsys):
         return code, captured.out, captured.err
 
     return run
+
+
+def run_build_process(root: Path, *args: str) -> tuple[int, str, str]:
+    """Run ``python build.py <args>`` as its own process in ``root`` (needed when ``root``'s schema/ differs)."""
+    result = subprocess.run([sys.executable, "build.py", *args], cwd=root, capture_output=True, text=True, check=False)
+    return result.returncode, result.stdout, result.stderr

@@ -1,0 +1,94 @@
+"""Row-level differences between the data at a git ref and the data now, keyed by primary key (via daff)."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import daff
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from schema.tables import TABLES
+
+from .releases import RELEASES_DIR
+
+
+@dataclass
+class TableDiff:
+    table: str
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    changed: dict[str, list[str]] = field(default_factory=dict)  # key -> changed fields
+
+    def summary(self) -> str:
+        return f"{self.table}: {len(self.added)} added, {len(self.removed)} removed, {len(self.changed)} changed"
+
+
+def release_commit(root: Path, version: str) -> str | None:
+    """The commit that added releases/<version>.json: the default reference for a diff."""
+    result = subprocess.run(
+        ["git", "log", "-n", "1", "--diff-filter=A", "--format=%H", "--", f"{RELEASES_DIR}/{version}.json"],
+        cwd=root, capture_output=True, text=True, check=True,
+    )
+    return result.stdout.strip() or None
+
+
+def table_at(root: Path, ref: str, name: str) -> pa.Table | None:
+    """The published table at git ``ref``; None where it does not exist."""
+    relative = f"datapackage/parquet/{name}.parquet"
+    result = subprocess.run(["git", "show", f"{ref}:{relative}"], cwd=root, capture_output=True, check=False)
+    return pq.read_table(io.BytesIO(result.stdout)) if result.returncode == 0 else None
+
+
+def _rows(table: pa.Table | None, columns: list[str]) -> list[list]:
+    if table is None:
+        return [columns]
+    present = [c for c in columns if c in table.column_names]
+    data = table.select(present).to_pylist()
+    return [columns] + [[row.get(c) for c in columns] for row in data]
+
+
+def diff_table(name: str, old: pa.Table | None, new: pa.Table | None) -> TableDiff:
+    key = list(TABLES[name].primary_key)
+    columns = list(dict.fromkeys([*key, *(old.column_names if old is not None else []), *(new.column_names if new is not None else [])]))
+    flags = daff.CompareFlags()
+    for column in key:
+        flags.addPrimaryKey(column)
+    flags.show_unchanged_columns = True
+    alignment = daff.Coopy.compareTables(daff.PythonTableView(_rows(old, columns)), daff.PythonTableView(_rows(new, columns)), flags).align()
+    highlighted: list[list] = []
+    daff.TableDiff(alignment, flags).hilite(daff.PythonTableView(highlighted))
+    header = highlighted[0][1:] if highlighted else columns
+    result = TableDiff(name)
+    for row in highlighted[1:]:
+        action, cells = row[0], dict(zip(header, row[1:]))
+        label = "/".join(str(cells.get(k)) for k in key)
+        if action == "+++":
+            result.added.append(label)
+        elif action == "---":
+            result.removed.append(label)
+        elif action == "->":
+            result.changed[label] = [c for c in header if isinstance(cells[c], str) and "->" in cells[c] and c not in key]
+    return result
+
+
+def diff(root: Path, ref: str | None) -> list[TableDiff]:
+    """Per table, the rows added, removed and changed from git ``ref`` (None: nothing) to the package in ``root``."""
+    return [
+        diff_table(name, table_at(root, ref, name) if ref else None, pq.read_table(root / "datapackage" / "parquet" / f"{name}.parquet"))
+        for name in TABLES
+    ]
+
+
+def report(diffs: list[TableDiff], detail: bool = True) -> str:
+    lines = []
+    for d in diffs:
+        lines.append(d.summary())
+        if detail:
+            lines += [f"  + {k}" for k in d.added]
+            lines += [f"  - {k}" for k in d.removed]
+            lines += [f"  ~ {k}: {', '.join(fields)}" for k, fields in d.changed.items()]
+    return "\n".join(lines)

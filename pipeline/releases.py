@@ -1,0 +1,115 @@
+"""Versions and releases: the one version (pyproject.toml), the CHANGELOG, and released schema snapshots."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import tomlkit
+
+from .problems import Problem
+from .project import version
+from .schema_changes import Level
+
+RELEASES_DIR = "releases"
+CHANGELOG = "CHANGELOG.md"
+_ENTRY = re.compile(r"^## \[(?P<version>\d+\.\d+\.\d+)\]", re.M)
+_SEMVER = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
+
+
+def parse(text: str) -> tuple[int, int, int]:
+    match = _SEMVER.match(text)
+    if not match:
+        raise ValueError(f"{text!r} is not a semantic version MAJOR.MINOR.PATCH")
+    return tuple(int(part) for part in match.groups())  # type: ignore[return-value]
+
+
+def bumped(current: str, level: Level) -> str:
+    major, minor, patch = parse(current)
+    if level is Level.MAJOR:
+        return f"{major + 1}.0.0"
+    if level is Level.MINOR:
+        return f"{major}.{minor + 1}.0"
+    return f"{major}.{minor}.{patch + 1}"
+
+
+def bump_level(old: str, new: str) -> Level:
+    """How big a step ``old`` -> ``new`` is (NONE when equal)."""
+    before, after = parse(old), parse(new)
+    for level, position in ((Level.MAJOR, 0), (Level.MINOR, 1), (Level.PATCH, 2)):
+        if after[position] != before[position]:
+            return level
+    return Level.NONE
+
+
+def last_release(root: Path) -> tuple[str, dict[str, Any]] | None:
+    """The newest released version and its descriptor snapshot, if any release was made."""
+    snapshots = sorted((parse(p.stem), p) for p in (root / RELEASES_DIR).glob("*.json"))
+    if not snapshots:
+        return None
+    _, path = snapshots[-1]
+    return path.stem, json.loads(path.read_text(encoding="utf-8"))
+
+
+def changelog_version(root: Path) -> str | None:
+    match = _ENTRY.search((root / CHANGELOG).read_text(encoding="utf-8"))
+    return match.group("version") if match else None
+
+
+def version_problems(root: Path) -> list[Problem]:
+    """The version in pyproject.toml against the CHANGELOG, the built descriptor and the last release."""
+    current, problems = version(root), []
+    logged = changelog_version(root)
+    if logged != current:
+        problems.append(Problem(CHANGELOG, None, None, None, None,
+                                f"newest entry is {logged}, but pyproject.toml [project].version is {current} (expected the same version in both)"))
+    descriptor = root / "datapackage" / "datapackage.json"
+    if descriptor.exists():
+        built = json.loads(descriptor.read_text(encoding="utf-8")).get("version")
+        if built != current:
+            problems.append(Problem("datapackage/datapackage.json", None, None, None, None,
+                                    f"version is {built}, but pyproject.toml [project].version is {current} (run `python build.py build`)"))
+    released = last_release(root)
+    if released and parse(current) < parse(released[0]):
+        problems.append(Problem("pyproject.toml", None, None, None, None,
+                                f"version {current} is older than the last release {released[0]} in {RELEASES_DIR}/"))
+    return problems
+
+
+def set_version(root: Path, new: str) -> None:
+    """Write ``new`` into pyproject.toml, the one place the version lives."""
+    path = root / "pyproject.toml"
+    document = tomlkit.parse(path.read_text(encoding="utf-8"))
+    document["project"]["version"] = new
+    path.write_text(tomlkit.dumps(document), encoding="utf-8")
+
+
+def snapshot(root: Path, new: str) -> Path:
+    """Keep the released descriptor (schemas, hashes) as releases/<version>.json."""
+    folder = root / RELEASES_DIR
+    folder.mkdir(exist_ok=True)
+    target = folder / f"{new}.json"
+    target.write_bytes((root / "datapackage" / "datapackage.json").read_bytes())
+    return target
+
+
+def open_changelog_entry(root: Path, new: str, summary: str, today: dt.date) -> None:
+    """Turn the [Unreleased] section into the new version's entry (or add one) and add the data summary."""
+    path = root / CHANGELOG
+    text = path.read_text(encoding="utf-8")
+    heading = f"## [{new}] - {today.isoformat()}"
+    body = f"\n\n### Data changes since the last release\n\n```\n{summary.rstrip()}\n```\n"
+    unreleased = re.search(r"^## \[Unreleased\][^\n]*\n", text, re.M)
+    if unreleased:
+        following = _ENTRY.search(text, unreleased.end())
+        end = following.start() if following else len(text)
+        section = text[unreleased.end() : end].rstrip()
+        text = f"{text[: unreleased.start()]}{heading}\n{section}{body}\n{text[end:]}".rstrip() + "\n"
+    else:
+        first = _ENTRY.search(text)
+        at = first.start() if first else len(text)
+        text = f"{text[:at]}{heading}{body}\n{text[at:]}".rstrip() + "\n"
+    path.write_text(text, encoding="utf-8")
