@@ -148,9 +148,14 @@ class _Assembly:
                 continue
             quotes = [span["quote"] for span, _ in spans]
             values = record.model_dump(exclude={"evidence"})
+            supported = {span["field"] for span, _ in spans}
             for name, value in values.items():
-                if name.endswith("as_written") and value is not None and not any(value in quote for quote in quotes):
+                if value is None:
+                    continue
+                if name.endswith("as_written") and not any(value in quote for quote in quotes):
                     self.problem(where, table.name, name, f"{value!r} occurs in none of the record's evidence quotes (expected the words as quoted)")
+                if table.fields[name].coded and name not in supported:
+                    self.problem(where, table.name, name, f"code {value!r} has no evidence (expected an evidence item with 'field: {name}' quoting what it codes)")
             first = spans[0][0]
             self.add_row(table, with_dates(table, values) | {"article_id": first["article_id"], "line": first["line"]}, where)
             for span, span_where in spans:

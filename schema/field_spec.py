@@ -11,7 +11,7 @@ from typing import Annotated, Any, Union, get_args, get_origin
 import annotated_types as at
 from pydantic.fields import FieldInfo
 
-from .fields import DateValue, Derived, References
+from .fields import Coded, DateValue, Derived, References
 
 KINDS = {str: "string", int: "integer", float: "number", bool: "boolean", dt.date: "date"}
 
@@ -33,6 +33,7 @@ class FieldSpec:
     references: str | None = None
     derived: bool = False
     date_value: bool = False
+    coded: bool = False
 
 
 def _unwrap(annotation: Any) -> tuple[Any, bool, list[Any]]:
@@ -50,6 +51,11 @@ def _unwrap(annotation: Any) -> tuple[Any, bool, list[Any]]:
             nullable, annotation = True, members[0]
         else:
             return annotation, nullable, metadata
+
+
+def markers(info: FieldInfo) -> list[Any]:
+    """All metadata of a field, including that inside ``X | None``."""
+    return [*_unwrap(info.annotation)[2], *info.metadata]
 
 
 def field_spec(name: str, info: FieldInfo) -> FieldSpec:
@@ -81,6 +87,8 @@ def _read_constraint(item: Any, facts: dict[str, Any]) -> None:
         facts["derived"] = True
     elif isinstance(item, DateValue):
         facts["date_value"] = True
+    elif isinstance(item, Coded):
+        facts["coded"] = True
     elif isinstance(item, at.Ge):
         facts["minimum"] = item.ge
     elif isinstance(item, at.Le):

@@ -1,9 +1,10 @@
 """The field dictionary: every reusable field type, declared once with its constraints and description.
 
 A field type is an ``Annotated`` pydantic type. Besides pydantic's own constraints it may carry
-three markers that the generators read: ``References`` (a foreign key), ``Derived`` (computed by
-the build, never written in an annotation file) and ``DateValue`` (an ISO 8601 date of reduced
-precision, published with its derived precision and bounds).
+four markers that the generators read: ``References`` (a foreign key), ``Derived`` (computed by
+the build, never written in an annotation file), ``DateValue`` (an ISO 8601 date of reduced
+precision, published with its derived precision and bounds) and ``Coded`` (a code such as an ISO
+country code, which needs field evidence for the name it codes).
 """
 
 import datetime as dt
@@ -29,6 +30,11 @@ class Derived:
 @dataclass(frozen=True)
 class DateValue:
     """Marks an ISO 8601 date at year, month or day precision."""
+
+
+@dataclass(frozen=True)
+class Coded:
+    """Marks a code that never appears in the text: each value needs evidence naming what it codes."""
 
 
 ID_PATTERN = r"^[a-z0-9]+(?:--?[a-z0-9]+)*$"  # words joined by "-"; "--" joins compound ids
@@ -84,14 +90,16 @@ CountryCode = Annotated[
     str,
     Field(
         pattern=r"^[A-Z]{2}$",
-        description="ISO 3166-1 alpha-2 country code, normalized from the country the evidence names",
+        description="ISO 3166-1 alpha-2 country code, normalized from the country named in this field's evidence",
     ),
     AfterValidator(_country_code),
+    Coded(),
 ]
 CurrencyCode = Annotated[
     str,
-    Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 currency code, normalized from the text"),
+    Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 currency code, normalized from the currency named in this field's evidence"),
     AfterValidator(_currency_code),
+    Coded(),
 ]
 LanguageCode = Annotated[
     str,

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
 
-from .field_spec import FieldSpec, field_spec
+from .field_spec import FieldSpec, field_spec, markers
 from .fields import ArticleId, DateValue, Derived, IsoDate, LineNumber, References, text
 from .vocabularies import DateBasis, DatePrecision, Vocabulary
 
@@ -69,7 +69,7 @@ PROVENANCE = {
 
 def date_prefixes(model: type[BaseModel]) -> list[str]:
     """Names of the date-valued fields of ``model``; each heads a group made by ``date_fields``."""
-    return [name for name, info in model.model_fields.items() if any(isinstance(m, DateValue) for m in info.metadata)]
+    return [name for name, info in model.model_fields.items() if any(isinstance(m, DateValue) for m in markers(info))]
 
 
 def row_model(name: str, fields: dict[str, Any], *, validators: dict[str, Any] | None = None) -> type[Row]:

@@ -72,7 +72,7 @@ class MeetingKind(Vocabulary):
     ASSUMPTION_OF_OFFICE = "assumption_of_office"
     ASSASSINATION = "assassination"
     POLICY_DECISION = "policy_decision"
-    SIGNING = "signing"
+    AGREEMENT_CONCLUDED = "agreement_concluded"
 
 
 class MeetingStatus(Vocabulary):

@@ -115,3 +115,21 @@ def test_every_record_has_evidence_from_its_first_span():
             spans = [e for e in evidence if e["record_table"] == name and e["record_id"] == row[key]]
             assert spans, (name, row[key])
             assert (spans[0]["article_id"], spans[0]["line"]) == (row["article_id"], row["line"])
+
+
+def test_every_date_carries_its_derived_precision_and_bounds():
+    from pipeline.derive import date_bounds
+    from schema.table import date_prefixes
+
+    checked = 0
+    for name, table in TABLES.items():
+        for prefix in date_prefixes(table.model):
+            for row in pq.read_table(PACKAGE / "parquet" / f"{name}.parquet").to_pylist():
+                derived = (row[f"{prefix}_precision"], row[f"{prefix}_earliest"], row[f"{prefix}_latest"])
+                if row[prefix] is None:
+                    assert derived == (None, None, None)
+                    continue
+                assert derived == date_bounds(row[prefix]), (name, row)
+                checked += 1
+    assert checked >= 20
+    assert {prefix for t in TABLES.values() for prefix in date_prefixes(t.model)} == {"published_date", "date", "made_date", "deadline"}

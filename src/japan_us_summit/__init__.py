@@ -1,0 +1,121 @@
+"""Facts about the October 2025 Takaichi-Trump meeting in Tokyo, as typed tables.
+
+The package ships the data package it was built with (``datapackage.json``, Parquet and CSV);
+every read checks the file's size and SHA-256 against the descriptor first.
+
+    import japan_us_summit as jus
+
+    jus.tables()                               # table names, in descriptor order
+    people = jus.load("people")                # pandas; backend="arrow" or "polars" too
+    jus.describe("people")                     # each field's type, constraints, description
+    jus.evidence("people", "donald-trump")     # supporting quotes with their source lines
+    jus.path("people")                         # the Parquet file, e.g. for DuckDB
+    print(jus.verify())                        # are the shipped files intact?
+
+``__version__`` is the data package's version, read from the shipped descriptor on first use.
+"""
+
+from __future__ import annotations
+
+import copy
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import _evidence, _load
+from ._errors import REINSTALL, DataFileError, MissingBackendError, UnknownRecordError, UnknownTableError, UnsafePathError
+from ._files import DataPackage, FileCheck, Verification, data_folder
+
+if TYPE_CHECKING:
+    import pandas
+    import polars
+    import pyarrow
+
+__all__ = [
+    "DataFileError",
+    "FileCheck",
+    "MissingBackendError",
+    "UnknownRecordError",
+    "UnknownTableError",
+    "UnsafePathError",
+    "Verification",
+    "__version__",
+    "describe",
+    "descriptor",
+    "evidence",
+    "load",
+    "path",
+    "tables",
+    "verify",
+]
+
+
+@lru_cache(maxsize=1)
+def _package() -> DataPackage:
+    return DataPackage(data_folder())
+
+
+def __getattr__(name: str) -> Any:
+    # Read lazily, so that a damaged installation still imports and verify() can say what is wrong.
+    if name == "__version__":
+        return _package().descriptor["version"]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def tables() -> list[str]:
+    """The table names, in descriptor order."""
+    return _package().tables()
+
+
+def load(name: str, *, backend: str = "pandas") -> pandas.DataFrame | pyarrow.Table | polars.DataFrame:
+    """Table ``name`` read from its Parquet file: backend "pandas" (default), "arrow" or "polars".
+
+    Vocabulary columns are categoricals over the declared categories, dates are dates, and pandas
+    columns use nullable dtypes (``string``, ``Int64``, ``Float64``, ``boolean``).
+    """
+    return _load.load(_package(), name, backend)
+
+
+def describe(name: str) -> pandas.DataFrame:
+    """One row per field of table ``name``, in order, with columns ``name``, ``type``, ``constraints``
+    (the descriptor's constraints as a dict, empty when none) and ``description``."""
+    import pandas as pd
+
+    rows = [
+        {"name": f["name"], "type": f["type"], "constraints": dict(f.get("constraints", {})), "description": f.get("description")}
+        for f in _package().fields(name)
+    ]
+    return pd.DataFrame(rows, columns=["name", "type", "constraints", "description"])
+
+
+def evidence(table: str, record_id: str) -> pandas.DataFrame:
+    """Every span supporting record ``record_id`` of ``table``: article_id, line, char_start, char_end,
+    quote, prefix, suffix, field, basis, and ``line_text``, the full source line (``quote`` is
+    ``line_text[char_start:char_end]``)."""
+    return _evidence.evidence(_package(), table, record_id)
+
+
+def path(name: str, format: str = "parquet") -> Path:
+    """The file holding table ``name`` as ``format`` ("parquet" or "csv")."""
+    package = _package()
+    file = package.file(package.resource(name, format))
+    if not file.is_file():
+        raise DataFileError(f"{file} is missing. {REINSTALL}")
+    return file
+
+
+def descriptor() -> dict[str, Any]:
+    """The shipped ``datapackage.json``, as a dict (a copy: changing it changes nothing)."""
+    return copy.deepcopy(_package().descriptor)
+
+
+def verify(*, strict: bool = False) -> Verification:
+    """Check every shipped file against its ``bytes`` and ``hash`` in the descriptor.
+
+    The result is truthy when all match; ``result.failures`` names the files that differ and
+    ``print(result)`` says so. With ``strict=True`` a mismatch raises ``DataFileError`` instead.
+    """
+    result = _package().verify()
+    if strict and not result:
+        raise DataFileError(str(result))
+    return result

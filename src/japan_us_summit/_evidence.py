@@ -1,0 +1,29 @@
+"""The supporting spans of one record, each with the full text of its source line."""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any
+
+from ._errors import UnknownRecordError, UnknownTableError
+from ._files import DataPackage
+from ._load import load
+
+COLUMNS = ["article_id", "line", "char_start", "char_end", "quote", "prefix", "suffix", "field", "basis"]
+
+
+def evidence(package: DataPackage, table: str, record_id: str) -> Any:
+    """A pandas DataFrame: ``COLUMNS`` plus ``line_text``, one row per span, in the evidence table's order."""
+    package.resource(table)  # an unknown table name raises here, listing the valid ones
+    spans = load(package, "evidence")
+    covered = list(spans["record_table"].cat.categories)
+    if table not in covered:
+        raise UnknownTableError(f"Table {table!r} has no evidence rows; evidence covers: {', '.join(covered)}")
+    of_table = spans[spans["record_table"] == table]
+    rows = of_table[of_table["record_id"] == record_id]
+    if rows.empty:
+        close = difflib.get_close_matches(str(record_id), of_table["record_id"].unique().tolist(), n=3)
+        hint = f" Did you mean {', '.join(map(repr, close))}?" if close else ""
+        raise UnknownRecordError(f"Table {table!r} has no record {record_id!r}.{hint}")
+    lines = load(package, "source_lines").rename(columns={"text": "line_text"})
+    return rows[COLUMNS].merge(lines, on=["article_id", "line"], how="left", validate="many_to_one")

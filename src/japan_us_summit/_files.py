@@ -1,0 +1,208 @@
+"""Find the shipped data package, resolve its files safely, and check them against ``datapackage.json``.
+
+Where the data is. A wheel carries the built ``datapackage/`` folder as ``japan_us_summit/data``
+(hatch ``force-include``), found with ``importlib.resources.files("japan_us_summit") / "data"``.
+An editable install (``pip install -e .``) runs the code from ``src/`` and copies nothing, so that
+folder does not exist. For that case only, the distribution's PEP 610 ``direct_url.json`` (read with
+``importlib.metadata``; an editable install records ``{"url": "file:///<checkout>", "dir_info":
+{"editable": true}}``) names the checkout, and the data is its ``datapackage/`` folder, the very
+folder the wheel would ship. Both lookups go through installation metadata, never through the
+working directory or this file's place in the repository; a source tree that was never installed
+finds no data and says so.
+
+Safety. A resource path must be a plain relative POSIX path: no ``..``, no absolute path or drive,
+no backslash, and no symlink on the way, so nothing outside the data folder is ever read.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+from dataclasses import dataclass
+from functools import cached_property
+from importlib import metadata, resources
+from pathlib import Path, PurePosixPath, PureWindowsPath
+from typing import Any
+from urllib.parse import urlparse
+from urllib.request import url2pathname
+
+from ._errors import REINSTALL, DataFileError, UnknownTableError, UnsafePathError
+
+DISTRIBUTION = "japan-us-summit"
+DESCRIPTOR = "datapackage.json"
+CHECKOUT_DATA = "datapackage"  # the folder pyproject.toml force-includes as japan_us_summit/data
+FORMATS = ("parquet", "csv")
+
+
+def data_folder() -> Path:
+    """The folder holding ``datapackage.json``: in the installed package, else in the editable checkout."""
+    shipped = resources.files("japan_us_summit") / "data"
+    if isinstance(shipped, Path) and shipped.is_dir():
+        return shipped
+    checkout = _editable_checkout()
+    if checkout is None:
+        raise DataFileError(f"The japan-us-summit data folder {shipped} is missing. {REINSTALL}")
+    if not (checkout / CHECKOUT_DATA).is_dir():
+        raise DataFileError(f"This editable install reads {checkout / CHECKOUT_DATA}, which is missing; run: python build.py build")
+    return checkout / CHECKOUT_DATA
+
+
+def _editable_checkout() -> Path | None:
+    """The project folder of an editable install, from its PEP 610 ``direct_url.json``."""
+    try:
+        text = metadata.distribution(DISTRIBUTION).read_text("direct_url.json")
+    except metadata.PackageNotFoundError:
+        return None
+    info = json.loads(text) if text else {}
+    url = urlparse(info.get("url", ""))
+    if not info.get("dir_info", {}).get("editable") or url.scheme != "file":
+        return None
+    return Path(url2pathname(url.path))
+
+
+@dataclass(frozen=True)
+class FileCheck:
+    """One file of the package: ``problem`` is None when its size and hash match the descriptor."""
+
+    resource: str
+    path: str
+    problem: str | None
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+
+@dataclass(frozen=True)
+class Verification:
+    """The outcome of ``verify()``. True (``ok``) when every file matches; ``failures`` lists those that do not."""
+
+    folder: Path
+    checks: tuple[FileCheck, ...]
+
+    @property
+    def failures(self) -> tuple[FileCheck, ...]:
+        return tuple(check for check in self.checks if not check.ok)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+    def __str__(self) -> str:
+        if self.ok:
+            return f"OK: all {len(self.checks)} files in {self.folder} match {DESCRIPTOR}"
+        lines = [f"FAILED: {len(self.failures)} of {len(self.checks)} files in {self.folder} differ from {DESCRIPTOR}:"]
+        lines += [f"  {check.path}: {check.problem}" for check in self.failures]
+        return "\n".join([*lines, REINSTALL])
+
+
+class DataPackage:
+    """The data package in ``folder``: its descriptor, its tables' files, and their integrity."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
+
+    @cached_property
+    def descriptor(self) -> dict[str, Any]:
+        path = self.folder / DESCRIPTOR
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise DataFileError(f"{path} is missing. {REINSTALL}") from None
+        except (OSError, ValueError) as error:
+            raise DataFileError(f"{path} cannot be read ({error}). {REINSTALL}") from None
+
+    def tables(self) -> list[str]:
+        """Names of the tabular resources, in descriptor order."""
+        return [resource["name"] for resource in self.descriptor["resources"] if resource.get("type") == "table"]
+
+    def resource(self, table: str, format: str = "csv") -> dict[str, Any]:
+        """The resource holding ``table`` as ``format``: the table resource itself, or ``<table>-parquet``."""
+        if format not in FORMATS:
+            raise ValueError(f"format must be one of {', '.join(map(repr, FORMATS))}, not {format!r}")
+        names = self.tables()
+        if table not in names:
+            close = difflib.get_close_matches(str(table), names, n=1)
+            hint = f" Did you mean {close[0]!r}?" if close else ""
+            raise UnknownTableError(f"No table named {table!r}.{hint} Valid tables: {', '.join(names)}")
+        wanted = table if format == "csv" else f"{table}-{format}"
+        for resource in self.descriptor["resources"]:
+            if resource["name"] == wanted:
+                return resource
+        raise DataFileError(f"{self.folder / DESCRIPTOR} lists no {format} file for table {table!r}. {REINSTALL}")
+
+    def fields(self, table: str) -> list[dict[str, Any]]:
+        """The Table Schema fields of ``table``, as the descriptor states them."""
+        return self.resource(table)["schema"]["fields"]
+
+    def file(self, resource: dict[str, Any]) -> Path:
+        """The file of ``resource``, guaranteed to lie inside the data folder."""
+        relative = resource.get("path")
+        if not isinstance(relative, str) or not _is_plain_relative(relative):
+            raise UnsafePathError(
+                f"{self.folder / DESCRIPTOR} gives resource {resource.get('name')!r} the path {relative!r}, "
+                f"which is not a relative path inside the data folder. {REINSTALL}"
+            )
+        path = self.folder
+        for part in PurePosixPath(relative).parts:
+            path = path / part
+            if path.is_symlink():
+                raise UnsafePathError(f"{path} is a symlink; the data folder must hold its own files. {REINSTALL}")
+        return path
+
+    def read(self, resource: dict[str, Any]) -> bytes:
+        """The bytes of ``resource``'s file, after checking them against the descriptor's size and hash."""
+        path = self.file(resource)
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise DataFileError(f"{path} is missing. {REINSTALL}") from None
+        except OSError as error:
+            raise DataFileError(f"{path} cannot be read ({error.strerror}). {REINSTALL}") from None
+        problem = _mismatch(resource, data)
+        if problem is not None:
+            raise DataFileError(f"{path} is corrupted: {problem}. {REINSTALL}")
+        return data
+
+    def verify(self) -> Verification:
+        """Check every file the descriptor lists against its ``bytes`` and ``hash``."""
+        return Verification(self.folder, tuple(self._check(resource) for resource in self.descriptor["resources"]))
+
+    def _check(self, resource: dict[str, Any]) -> FileCheck:
+        path = self.file(resource)
+        try:
+            problem = _mismatch(resource, path.read_bytes())
+        except FileNotFoundError:
+            problem = "missing"
+        except OSError as error:
+            problem = f"unreadable ({error.strerror})"
+        return FileCheck(resource["name"], resource["path"], problem)
+
+
+def _is_plain_relative(relative: str) -> bool:
+    pure = PurePosixPath(relative)
+    return (
+        bool(pure.parts)
+        and "\\" not in relative
+        and not pure.is_absolute()
+        and not PureWindowsPath(relative).drive
+        and ".." not in pure.parts
+    )
+
+
+def _mismatch(resource: dict[str, Any], data: bytes) -> str | None:
+    """How ``data`` differs from the size and hash the descriptor records, or None."""
+    expected_bytes, expected_hash = resource.get("bytes"), resource.get("hash")
+    if expected_hash is None:
+        return f"{DESCRIPTOR} records no hash for it"
+    if expected_bytes is not None and len(data) != expected_bytes:
+        return f"{len(data)} bytes where {DESCRIPTOR} says {expected_bytes}"
+    algorithm, _, digest = expected_hash.rpartition(":")
+    actual = hashlib.new(algorithm or "md5", data).hexdigest()  # Data Package: a bare hash is MD5
+    if actual != digest:
+        return f"{algorithm or 'md5'} {actual} where {DESCRIPTOR} says {digest}"
+    return None
