@@ -97,12 +97,12 @@ def snapshot(root: Path, new: str) -> Path:
 
 
 def open_changelog_entry(root: Path, new: str, summary: str, today: dt.date) -> None:
-    """Turn the [Unreleased] section into the new version's entry (or add one) and add the data summary."""
+    """Date the new version's entry (an existing one, else the [Unreleased] section, else a new one) and add the data summary."""
     path = root / CHANGELOG
     text = path.read_text(encoding="utf-8")
     heading = f"## [{new}] - {today.isoformat()}"
     body = f"\n\n### Data changes since the last release\n\n```\n{summary.rstrip()}\n```\n"
-    unreleased = re.search(r"^## \[Unreleased\][^\n]*\n", text, re.M)
+    unreleased = re.search(rf"^## \[(?:Unreleased|{re.escape(new)})\][^\n]*\n", text, re.M)
     if unreleased:
         following = _ENTRY.search(text, unreleased.end())
         end = following.start() if following else len(text)
