@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
 CONTEXT_CHARS = 32
+_SPACES = re.compile(r"[ \t\n]+")
 _LOOKALIKES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " ", "\u2013": "-", "\u2014": "-"})
 
 
@@ -34,6 +36,12 @@ def _near_miss(line: str, quote: str) -> str:
     """Explain why a quote that is absent almost matches, if it does."""
     if quote.strip() != quote and quote.strip() in line:
         return "; it matches once leading/trailing whitespace is removed (quotes are exact, whitespace included)"
+    if _SPACES.sub(" ", quote) in _SPACES.sub(" ", line):
+        return "; it matches once runs of whitespace are made single spaces (quotes are exact, whitespace included)"
+    visible = "".join(c for c in quote if unicodedata.category(c) != "Cf")
+    if visible != quote and visible in line:
+        hidden = ", ".join(sorted({f"U+{ord(c):04X}" for c in quote if c not in visible}))
+        return f"; it matches once the invisible character {hidden} is removed"
     if unicodedata.normalize("NFC", quote) in unicodedata.normalize("NFC", line):
         return "; it matches only after Unicode normalization (copy the characters from the source)"
     if quote.translate(_LOOKALIKES) in line.translate(_LOOKALIKES):

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -9,13 +13,15 @@ from typing import Any
 from pydantic import ValidationError
 
 from schema.annotation import annotation_model
-from schema.table import Row, Table
+from schema.table import Row, RuleError, Table
 
 from .problems import Problem
-from .yaml_source import Located, YamlError, load_records
+from .yaml_source import Located, YamlError, field_label, load_records
 
 ANNOTATIONS_DIR = "annotations"
 NO_FACT_FILE = f"{ANNOTATIONS_DIR}/no_fact_sentences.yaml"  # read by the coverage report
+EXACT_COPIES = re.compile(r"^(quote|.*as_written)$")  # compared with the source text as they are
+INVISIBLE = {"Cc", "Zl", "Zp"}  # control characters and line or paragraph separators
 
 
 @dataclass(frozen=True)
@@ -46,13 +52,6 @@ class Annotated:
         return line
 
 
-def field_label(loc: tuple[Any, ...]) -> str:
-    label = ""
-    for step in loc:
-        label += f"[{step}]" if isinstance(step, int) else (f".{step}" if label else str(step))
-    return label
-
-
 def _explain(error: dict[str, Any], model: type[Row]) -> str:
     kind, loc = error["type"], error["loc"]
     if kind == "missing":
@@ -68,37 +67,79 @@ def _explain(error: dict[str, Any], model: type[Row]) -> str:
     return f"{message} (got {error['input']!r})"
 
 
-def load_table(root: Path, table: Table) -> tuple[list[Annotated], list[Problem]]:
-    """Every record of one table's annotation file, and the problems found in it."""
+def _strings(node: Any, loc: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], str]]:
+    """Every text value in a record, with its location."""
+    if isinstance(node, str):
+        yield loc, node
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield from _strings(value, (*loc, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _strings(value, (*loc, index))
+
+
+def _text_problem(text: str) -> str | None:
+    """Why annotator-written text is refused: a control character or line break, or a form other than NFC."""
+    bad = next((c for c in text if unicodedata.category(c) in INVISIBLE), None)
+    if bad is not None:
+        return f"contains the control character U+{ord(bad):04X} (expected one line of visible text; YAML's >- folds long text)"
+    if not unicodedata.is_normalized("NFC", text):
+        return "is not in Unicode NFC form (expected composed characters; retype it or normalize it to NFC)"
+    return None
+
+
+def _text_problems(item: Annotated) -> list[Problem]:
+    """The annotator's own text must be plain; quotes and ``*_as_written`` are exempt, being exact copies of the source."""
+    problems = []
+    for loc, text in _strings(dict(item.mapping)):
+        message = None if EXACT_COPIES.match(str(loc[-1])) else _text_problem(text)
+        if message:
+            problems.append(Problem(item.file, item.line_of(loc), item.table.name, item.record_id, field_label(loc), f"{message} (got {text!r})"))
+    return problems
+
+
+def _record_problems(item: Annotated, error: ValidationError, model: type[Row]) -> list[Problem]:
+    """One problem per pydantic error, at the field's line; a broken row rule is put on the field it names."""
+    problems = []
+    for detail in error.errors():
+        loc, message = tuple(detail["loc"]), _explain(detail, model)
+        rule = detail.get("ctx", {}).get("error")
+        if not loc and isinstance(rule, RuleError):
+            loc = (rule.field,)
+        problems.append(Problem(item.file, item.line_of(loc), item.table.name, item.record_id, field_label(loc) or None, message))
+    return problems
+
+
+def load_table(root: Path, table: Table) -> tuple[list[Annotated] | None, list[Problem]]:
+    """Every record of one table's annotation file (None when the file cannot be read), and the problems found in it."""
     relative = f"{ANNOTATIONS_DIR}/{table.name}.yaml"
     path = root / relative
-    if not path.exists():
-        return [], []
+    if not path.is_file():
+        return None, [Problem(relative, None, table.name, None, None, "file is missing (expected a YAML list of records; write [] for none)")]
     try:
         mappings = load_records(path.read_bytes())
     except YamlError as error:
-        return [], [Problem(relative, error.line, table.name, None, None, error.message)]
+        return None, [Problem(relative, error.line, table.name, None, error.field, error.message)]
     model, loaded, problems = annotation_model(table), [], []
     for mapping in mappings:
+        item = Annotated(table, relative, mapping, None)
         try:
-            record = model.model_validate(dict(mapping))
+            item = Annotated(table, relative, mapping, model.model_validate(dict(mapping)))
         except ValidationError as error:
-            record = None
-            item = Annotated(table, relative, mapping, None)
-            for detail in error.errors():
-                loc = tuple(detail["loc"])
-                problems.append(
-                    Problem(relative, item.line_of(loc), table.name, item.record_id, field_label(loc) or None, _explain(detail, model))
-                )
-        loaded.append(Annotated(table, relative, mapping, record))
+            problems += _record_problems(item, error, model)
+        problems += _text_problems(item)
+        loaded.append(item)
     return loaded, problems
 
 
 def unknown_files(root: Path, known: set[str]) -> list[Problem]:
     """Files in annotations/ that nothing reads."""
-    return [
-        Problem(f"{ANNOTATIONS_DIR}/{path.name}", None, None, None, None,
-                f"nothing reads this file (expected one of: {', '.join(sorted(known))})")
-        for path in sorted((root / ANNOTATIONS_DIR).iterdir())
-        if path.name not in known and not path.name.startswith(".")
-    ]
+    problems, folder = [], root / ANNOTATIONS_DIR
+    for path in sorted(folder.iterdir() if folder.is_dir() else []):
+        if path.name in known or path.name.startswith("."):
+            continue
+        guess = difflib.get_close_matches(path.name, sorted(known), n=1)
+        expected = f"did you mean {guess[0]}?" if guess else f"expected one of: {', '.join(sorted(known))}"
+        problems.append(Problem(f"{ANNOTATIONS_DIR}/{path.name}", None, None, None, None, f"nothing reads this file ({expected})"))
+    return problems

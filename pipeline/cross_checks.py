@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -24,23 +25,29 @@ class Finding:
 Frames = dict[str, pd.DataFrame]
 
 
-def foreign_keys(tables: dict[str, Table], frames: Frames, tolerated: dict[str, set[str]]) -> Iterator[Finding]:
-    """Every reference resolves; references to records that failed validation are tolerated (already reported)."""
+@dataclass(frozen=True)
+class Unchecked:
+    """Records reported invalid already, and tables whose file could not be read: references to them are not reported again."""
+
+    ids: dict[str, set[str]]
+    tables: frozenset[str] = frozenset()
+
+    def covers(self, table: str, record_id: Any) -> bool:
+        return table in self.tables or record_id in self.ids.get(table, set())
+
+
+def foreign_keys(tables: dict[str, Table], frames: Frames, unchecked: Unchecked) -> Iterator[Finding]:
+    """Every reference resolves, except to records whose problems are reported already."""
     for table in tables.values():
         frame = frames[table.name]
         for key in table.foreign_keys:
-            target = frames[key.table]
             target_key = list(tables[key.table].primary_key)
             values = frame[list(key.fields)].dropna()
-            if values.empty:
-                continue
-            known = pd.MultiIndex.from_frame(target[target_key].astype(object))
-            wanted = pd.MultiIndex.from_frame(values.astype(object))
-            for index in values.index[~wanted.isin(known)]:
-                value = tuple(values.loc[index])
-                if len(value) == 1 and value[0] in tolerated.get(key.table, set()):
-                    continue
+            known = set(zip(*(frames[key.table][column].tolist() for column in target_key)))
+            for index, value in zip(values.index, zip(*(values[column].tolist() for column in key.fields))):
                 shown = value[0] if len(value) == 1 else value
+                if value in known or unchecked.covers(key.table, shown):
+                    continue
                 yield Finding(table.name, index, key.fields[-1],
                               f"{shown!r} does not resolve (expected a {'/'.join(target_key)} of {key.table})")
 
@@ -75,36 +82,37 @@ def record_evidence(tables: dict[str, Table], frames: Frames) -> Iterator[Findin
                 yield Finding(table.name, index, "line", "article_id/line differ from the record's first evidence")
 
 
-def subjects(tables: dict[str, Table], frames: Frames) -> Iterator[Finding]:
+def subjects(tables: dict[str, Table], frames: Frames, unchecked: Unchecked) -> Iterator[Finding]:
     """A discrepancy's subject record and field exist."""
     frame = frames["discrepancies"]
     for index, table_name, record_id, field in zip(frame.index, frame["subject_table"], frame["subject_id"], frame["subject_field"]):
         table = tables[table_name]
-        if not frames[table_name][table.primary_key[0]].eq(record_id).any():
+        if not frames[table_name][table.primary_key[0]].eq(record_id).any() and not unchecked.covers(table_name, record_id):
             yield Finding("discrepancies", index, "subject_id", f"{record_id!r} is not a record of {table_name}")
         if isinstance(field, str) and field not in table.fields:
             yield Finding("discrepancies", index, "subject_field", f"{field!r} is not a field of {table_name}")
 
 
 def acyclic(frames: Frames, table: str, key: str, parent: str) -> Iterator[Finding]:
-    """Following ``parent`` from any row never comes back to it."""
+    """Following ``parent`` from any row never comes back to it; each row on a cycle is reported with the cycle."""
     frame = frames[table]
-    parents = dict(zip(frame[key], frame[parent].where(frame[parent].notna(), None)))
+    parents = {child: value if isinstance(value, str) else None for child, value in zip(frame[key], frame[parent])}
     for index, start in zip(frame.index, frame[key]):
-        seen, current = {start}, parents.get(start)
-        while current is not None:
-            if current in seen:
-                yield Finding(table, index, parent, f"{start!r} is its own ancestor (cycle through {current!r})")
-                break
-            seen.add(current)
+        path, current = [start], parents.get(start)
+        while current is not None and current not in path:
+            path.append(current)
             current = parents.get(current)
+        if current == start:
+            cycle = " -> ".join([*path, start])
+            yield Finding(table, index, parent, f"{start!r} is its own ancestor ({cycle})")
 
 
 def target_figures(frames: Frames) -> Iterator[Finding]:
     """A commitment's target figure names that commitment back."""
-    commitments, figures = frames["commitments"], frames["figures"].set_index("figure_id")
+    commitments, figures = frames["commitments"], frames["figures"]
+    owners = {figure: owner if isinstance(owner, str) else None for figure, owner in zip(figures["figure_id"], figures["commitment_id"])}
     for index, commitment, figure in zip(commitments.index, commitments["commitment_id"], commitments["target_figure_id"]):
-        if isinstance(figure, str) and figure in figures.index and figures.at[figure, "commitment_id"] != commitment:
+        if figure in owners and owners[figure] != commitment:
             yield Finding("commitments", index, "target_figure_id", f"figure {figure!r} does not belong to this commitment (its commitment_id must be {commitment!r})")
 
 
@@ -117,12 +125,12 @@ def deadlines(frames: Frames) -> Iterator[Finding]:
         yield Finding("commitments", index, "deadline", f"deadline {bad.at[index, 'deadline']} ends before the commitment was made ({bad.at[index, 'made_date']})")
 
 
-def all_findings(tables: dict[str, Table], frames: Frames, tolerated: dict[str, set[str]]) -> list[Finding]:
+def all_findings(tables: dict[str, Table], frames: Frames, unchecked: Unchecked) -> list[Finding]:
     return [
-        *foreign_keys(tables, frames, tolerated),
+        *foreign_keys(tables, frames, unchecked),
         *evidence_quotes(frames),
         *record_evidence(tables, frames),
-        *subjects(tables, frames),
+        *subjects(tables, frames, unchecked),
         *acyclic(frames, "locations", "location_id", "parent_location_id"),
         *acyclic(frames, "organizations", "organization_id", "parent_organization_id"),
         *acyclic(frames, "meetings", "meeting_id", "parent_meeting_id"),

@@ -20,7 +20,7 @@ from schema.tables import TABLES
 
 from .anchoring import AnchorError, anchor
 from .annotations import NO_FACT_FILE, Annotated, load_table, unknown_files
-from .cross_checks import all_findings
+from .cross_checks import Unchecked, all_findings
 from .derive import evidence_id, with_dates
 from .problems import InvalidInput, Problem
 from .project import version
@@ -63,7 +63,9 @@ class _Assembly:
         self.problems: list[Problem] = []
         self.rows: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLES}
         self.where: dict[str, list[Where]] = {name: [] for name in TABLES}
+        self.written: dict[str, list[Annotated]] = {}  # every record as written, valid or not
         self.invalid_ids: dict[str, set[str]] = {name: set() for name in TABLES}
+        self.unreadable: set[str] = set()  # tables whose file cannot be read: references to them go unchecked
         self.sources: dict[str, Source] = {}
 
     def problem(self, where: Where, table: str, field: str | None, message: str) -> None:
@@ -85,6 +87,10 @@ class _Assembly:
         """The valid records of ``table``; invalid ones are reported, and their evidence still checked."""
         loaded, problems = load_table(self.root, table)
         self.problems += problems
+        if loaded is None:
+            self.unreadable.add(table.name)
+            return []
+        self.written[table.name] = loaded
         key = table.primary_key[0]
         counts = Counter(item.record_id for item in loaded if item.record_id is not None)
         for item in loaded:
@@ -102,32 +108,46 @@ class _Assembly:
         return valid
 
     def articles(self) -> None:
+        """Read and check each article's source; an article whose source is unusable is reported once, here."""
         table = TABLES["articles"]
-        described = set()
+        files: dict[str, str] = {}
         for item in self.load(table):
             where = Where(item.file, item.mapping.line, item.record_id, item.mapping.key_lines)
             record = item.record
-            described.add(record.file)
-            path = self.root / SOURCES_DIR / record.file
-            if not path.is_file():
-                self.problem(where, table.name, "file", f"{SOURCES_DIR}/{record.file} does not exist")
-                continue
-            try:
-                source = read_source(path, record.article_id)
-            except SourceError as error:
-                self.problems.append(Problem(f"{SOURCES_DIR}/{record.file}", error.line, None, None, None, error.message))
-                continue
-            if source.sha256 != record.sha256:
-                self.problem(where, table.name, "sha256",
-                             f"{SOURCES_DIR}/{record.file} has SHA-256 {source.sha256}, not the recorded one "
-                             "(expected the file unchanged since annotation; restore it, or re-check every quote and update sha256)")
+            source = self._source(item, where, files.get(record.file))
+            files.setdefault(record.file, record.article_id)
+            if source is None:
+                self.invalid_ids[table.name].add(record.article_id)
                 continue
             self.sources[record.article_id] = source
             self.add_row(table, with_dates(table, record.model_dump() | {"line_count": len(source.lines)}), where)
+        described = {item.mapping.get("file") for item in self.written.get(table.name, [])}
         for path in sorted((self.root / SOURCES_DIR).glob("*")):
-            if path.name not in described:
+            if path.name not in described and table.name not in self.unreadable:
                 self.problems.append(Problem(f"{SOURCES_DIR}/{path.name}", None, None, None, None,
                                              "no row of annotations/articles.yaml describes this source"))
+
+    def _source(self, item: Annotated, where: Where, described_by: str | None) -> Source | None:
+        """The article's source, checked; None after reporting why it cannot be used."""
+        record, table = item.record, item.table.name
+        if described_by is not None:
+            self.problem(where, table, "file", f"{record.file} is already described by article {described_by!r} (expected one article per file)")
+            return None
+        path = self.root / SOURCES_DIR / record.file
+        if not path.is_file():
+            self.problem(where, table, "file", f"{SOURCES_DIR}/{record.file} does not exist")
+            return None
+        try:
+            source = read_source(path, record.article_id)
+        except SourceError as error:
+            self.problems.append(Problem(f"{SOURCES_DIR}/{record.file}", error.line, table, record.article_id, None, error.message))
+            return None
+        if source.sha256 != record.sha256:
+            self.problem(where, table, "sha256",
+                         f"{SOURCES_DIR}/{record.file} has SHA-256 {source.sha256}, not the recorded one "
+                         "(expected the file unchanged since annotation; restore it, or re-check every quote and update sha256)")
+            return None
+        return source
 
     def source_lines(self) -> None:
         table = TABLES["source_lines"]
@@ -142,7 +162,7 @@ class _Assembly:
         for item in self.load(table):
             record, mapping = item.record, item.mapping
             where = Where(item.file, mapping.line, item.record_id, mapping.key_lines)
-            spans = self.anchored_evidence(item, [(ref, m) for ref, m in zip(record.evidence, mapping["evidence"])])
+            spans = self.anchored_evidence(item, [(n, ref, m) for n, (ref, m) in enumerate(zip(record.evidence, mapping["evidence"]))])
             if spans is None:
                 self.invalid_ids[table.name].add(item.record_id)
                 continue
@@ -161,11 +181,11 @@ class _Assembly:
             for span, span_where in spans:
                 self.add_row(TABLES["evidence"], span | {"record_table": table.name, "record_id": values[key]}, span_where)
 
-    def anchored_evidence(self, item: Annotated, refs: list[tuple[EvidenceRef, Located]]) -> list[tuple[dict[str, Any], Where]] | None:
-        """Each evidence item anchored in its source line, or None after reporting why one cannot be."""
+    def anchored_evidence(self, item: Annotated, refs: list[tuple[int, EvidenceRef, Located]]) -> list[tuple[dict[str, Any], Where]] | None:
+        """Each evidence item (numbered as written) anchored in its source line, or None after reporting why one cannot be."""
         table = item.table
-        spans, ok = [], True
-        for number, (ref, mapping) in enumerate(refs):
+        spans, ok, seen = [], True, {}
+        for number, ref, mapping in refs:
             where = Where(item.file, mapping.line, item.record_id,
                           {f"evidence[{number}].{k}": v for k, v in mapping.key_lines.items()})
 
@@ -174,8 +194,9 @@ class _Assembly:
 
             source = self.sources.get(ref.article)
             if source is None:
-                fail("article", f"unknown article {ref.article!r} (expected one of: {', '.join(sorted(self.sources))})")
-                ok = False
+                if ref.article not in self.invalid_ids["articles"] and "articles" not in self.unreadable:
+                    fail("article", f"unknown article {ref.article!r} (expected one of: {', '.join(sorted(self.sources))})")
+                ok = False  # an article that is there but unusable is reported once, at the article
                 continue
             text = source.line(ref.line)
             if text is None:
@@ -191,9 +212,16 @@ class _Assembly:
                 fail("quote", str(error))
                 ok = False
                 continue
+            span_id = evidence_id(table.name, str(item.record_id), ref.article, ref.line, found, ref.field)
+            if span_id in seen:
+                self.problem(where, table.name, f"evidence[{number}]",
+                             f"repeats evidence[{seen[span_id]}] (same article, line, span and field; remove one)")
+                ok = False
+                continue
+            seen[span_id] = number
             spans.append((
                 {
-                    "evidence_id": evidence_id(table.name, str(item.record_id), ref.article, ref.line, found, ref.field),
+                    "evidence_id": span_id,
                     "field": ref.field,
                     "basis": ref.basis,
                     "article_id": ref.article,
@@ -214,13 +242,15 @@ def _duplicate_message(table: Table, value: Any) -> str:
     return f"duplicate {'/'.join(table.primary_key)} {value!r} (expected each to be unique)"
 
 
-def _valid_refs(items: Any) -> list[tuple[EvidenceRef, Located]]:
+def _valid_refs(items: Any) -> list[tuple[int, EvidenceRef, Located]]:
     """The evidence items of an invalid record that are themselves well formed (their errors are reported already)."""
     refs = []
-    for mapping in items if isinstance(items, list) else []:
+    for number, mapping in enumerate(items if isinstance(items, list) else []):
+        if not isinstance(mapping, Located):
+            continue
         try:
-            refs.append((EvidenceRef.model_validate(dict(mapping)), mapping))
-        except (ValidationError, TypeError, ValueError):
+            refs.append((number, EvidenceRef.model_validate(dict(mapping)), mapping))
+        except ValidationError:
             continue
     return refs
 
@@ -259,7 +289,7 @@ def assemble(root: Path) -> Dataset:
     for table in TABLES.values():
         frames[table.name] = _frame(table, assembly.rows[table.name])
         _pandera_problems(assembly, table, frames[table.name])
-    for finding in all_findings(TABLES, frames, assembly.invalid_ids):
+    for finding in all_findings(TABLES, frames, Unchecked(assembly.invalid_ids, frozenset(assembly.unreadable))):
         assembly.problem(assembly.where[finding.table][finding.index], finding.table, finding.field, finding.message)
     if assembly.problems:
         raise InvalidInput(assembly.problems)

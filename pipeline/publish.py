@@ -6,7 +6,7 @@ import hashlib
 import json
 import shutil
 import tempfile
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import pyarrow as pa
@@ -21,6 +21,7 @@ from schema.tables import TABLES
 from .dataset import Dataset
 
 DATAPACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
+FORMS = ("csv", "parquet")  # each is a folder of the package and the extension of its files
 
 
 def _digest(path: Path) -> dict[str, Any]:
@@ -28,13 +29,33 @@ def _digest(path: Path) -> dict[str, Any]:
     return {"bytes": len(data), "hash": f"sha256:{hashlib.sha256(data).hexdigest()}"}
 
 
+class UnsafePath(ValueError):
+    """A resource path that could leave the package folder."""
+
+
+def resource_path(name: str, form: str) -> str:
+    """The package-relative path of table ``name`` in ``form`` (``csv`` or ``parquet``)."""
+    return f"{form}/{name}.{form}"
+
+
+def safe_path(folder: Path, path: str) -> Path:
+    """``folder / path``; refuses a path that is absolute, not normalized, climbs with '..', uses '\\', or resolves outside ``folder``."""
+    pure = PurePosixPath(path)
+    if not path or "\\" in path or pure.is_absolute() or ".." in pure.parts or pure.as_posix() != path:
+        raise UnsafePath(f"resource path {path!r} is not a plain relative path inside the package")
+    target = folder / pure
+    if not target.resolve().is_relative_to(folder.resolve()):
+        raise UnsafePath(f"resource path {path!r} resolves outside the package folder")
+    return target
+
+
 def write_tables(dataset: Dataset, folder: Path) -> None:
-    (folder / "csv").mkdir(parents=True)
-    (folder / "parquet").mkdir()
+    for form in FORMS:
+        (folder / form).mkdir(parents=True)
     for name, table in dataset.tables.items():
         table = table.replace_schema_metadata(arrow_schema(TABLES[name]).metadata)
-        pa_csv.write_csv(table, folder / "csv" / f"{name}.csv")
-        pq.write_table(table, folder / "parquet" / f"{name}.parquet", compression="zstd")
+        pa_csv.write_csv(table, safe_path(folder, resource_path(name, "csv")))
+        pq.write_table(table, safe_path(folder, resource_path(name, "parquet")), compression="zstd")
 
 
 def _sources(dataset: Dataset) -> list[dict[str, str]]:
@@ -57,11 +78,11 @@ def descriptor(dataset: Dataset, folder: Path) -> dict[str, Any]:
             "type": "table",
             "title": table.title,
             "description": table.description,
-            "path": f"csv/{name}.csv",
+            "path": resource_path(name, "csv"),
             "format": "csv",
             "mediatype": "text/csv",
             "encoding": "utf-8",
-            **_digest(folder / "csv" / f"{name}.csv"),
+            **_digest(safe_path(folder, resource_path(name, "csv"))),
             "licenses": licenses,
             "schema": table_schema(table, TABLES),
         })
@@ -70,10 +91,10 @@ def descriptor(dataset: Dataset, folder: Path) -> dict[str, Any]:
             "type": "file",
             "title": f"{table.title} (Parquet)",
             "description": f"The {name} table as Parquet: the same rows and columns as resource '{name}'; the Arrow schema in the file carries each column's description.",
-            "path": f"parquet/{name}.parquet",
+            "path": resource_path(name, "parquet"),
             "format": "parquet",
             "mediatype": "application/vnd.apache.parquet",
-            **_digest(folder / "parquet" / f"{name}.parquet"),
+            **_digest(safe_path(folder, resource_path(name, "parquet"))),
             "licenses": licenses,
         })
     return {
@@ -102,19 +123,23 @@ def descriptor_of(folder: Path) -> dict[str, Any]:
 
 
 def publish(dataset: Dataset, target: Path) -> None:
-    """Build beside ``target`` and swap it in; on any failure ``target`` is left as it was."""
+    """Build beside ``target`` and swap it in; on any failure ``target`` is left as it was.
+
+    The previous package is moved into the staging folder, and the staging folder is removed only once
+    ``target`` holds a complete package again: if even restoring fails, the previous package survives there.
+    """
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-", dir=target.parent))
-    retired = target.parent / f".{target.name}-old"
+    previous = staging / "previous"
     try:
         write_package(dataset, staging / "package")
-        shutil.rmtree(retired, ignore_errors=True)
         if target.exists():
-            target.rename(retired)
-        (staging / "package").rename(target)
-    except BaseException:
-        if retired.exists() and not target.exists():
-            retired.rename(target)
-        raise
+            target.rename(previous)
+        try:
+            (staging / "package").rename(target)
+        except BaseException:
+            if previous.exists():
+                previous.rename(target)
+            raise
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
-        shutil.rmtree(retired, ignore_errors=True)
+        if target.exists() or not previous.exists():
+            shutil.rmtree(staging, ignore_errors=True)

@@ -27,6 +27,8 @@ class SourceError(Exception):
 def read_source(path: Path, article_id: str) -> Source:
     """Read one article. Raises ``SourceError`` for anything but plain UTF-8 text with LF line breaks."""
     raw = path.read_bytes()
+    if not raw:
+        raise SourceError(None, "file is empty (expected the article's text)")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:

@@ -1,17 +1,39 @@
-"""Safe YAML for annotation files: plain data only, line numbers kept, duplicate keys and aliases refused.
+"""Safe YAML for annotation files: plain data only, line numbers kept, anything ambiguous refused.
 
-Dates stay strings (the schema checks them) and only ``true``/``false`` are booleans, so a country
-code such as ``NO`` is never read as ``False``.
+Only mappings with text keys, lists, text, decimal numbers, ``true``/``false`` and null are built. Dates
+stay strings (the schema checks them), ``NO`` stays the text "NO", and YAML 1.1 number forms (``010``,
+``0x1F``, ``1:30``, ``1_000``) stay text instead of turning into octal, hexadecimal or base-60 numbers.
+Tags, aliases, merge keys, duplicate keys, line breaks other than LF and deep nesting are refused, each
+with the line at fault and, inside a record, the field.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import Any
 
 import yaml
 
 BOOL_TAG = "tag:yaml.org,2002:bool"
-TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+INT_TAG = "tag:yaml.org,2002:int"
+FLOAT_TAG = "tag:yaml.org,2002:float"
+NULL_TAG = "tag:yaml.org,2002:null"
+MAX_DEPTH = 32  # a record is 4 levels deep; this bounds recursion in the composer
+OTHER_LINE_BREAKS = re.compile("[\r\x85\u2028\u2029]")  # YAML reads these as line breaks too
+
+_EXPONENT = r"(?:[eE][-+]?[0-9]+)?"
+PLAIN = {  # the only forms that are read as something other than text
+    BOOL_TAG: (r"true|false", list("tf"), lambda text: text == "true", "a boolean (expected true or false)"),
+    INT_TAG: (r"[-+]?(?:0|[1-9][0-9]*)", list("-+0123456789"), int, "a decimal integer"),
+    FLOAT_TAG: (
+        rf"[-+]?(?:[0-9]+\.[0-9]*{_EXPONENT}|\.[0-9]+{_EXPONENT}|[0-9]+[eE][-+]?[0-9]+|\.(?:inf|Inf|INF))|\.(?:nan|NaN|NAN)",
+        list("-+.0123456789"),
+        lambda text: float(text.replace(".", "", 1)) if text.lstrip("+-").lower() in (".inf", ".nan") else float(text),
+        "a decimal number",
+    ),
+    NULL_TAG: (r"~|null|Null|NULL|", ["~", "n", "N", ""], lambda text: None, "null"),
+}
 
 
 class Located(dict):
@@ -22,69 +44,155 @@ class Located(dict):
 
 
 class YamlError(Exception):
+    """A file that is not plain YAML data; ``path`` leads from the record to the field at fault."""
+
     def __init__(self, line: int | None, message: str):
         self.line, self.message = line, message
+        self.path: list[str | int] = []
         super().__init__(message)
+
+    @property
+    def field(self) -> str | None:
+        """The field at fault within its record, as ``evidence[0].quote``; None outside a record."""
+        return field_label(tuple(self.path[1:])) or None  # path[0] is the record's position in the file
+
+
+def field_label(loc: tuple[Any, ...]) -> str:
+    """A location within a record as text: ``evidence[0].quote``."""
+    label = ""
+    for step in loc:
+        label += f"[{step}]" if isinstance(step, int) else (f".{step}" if label else str(step))
+    return label
+
+
+def _line(node: yaml.Node) -> int:
+    return node.start_mark.line + 1
 
 
 class _Loader(yaml.SafeLoader):
     yaml_implicit_resolvers = {
-        first: [(tag, regexp) for tag, regexp in resolvers if tag not in (BOOL_TAG, TIMESTAMP_TAG)]
+        first: [(tag, regexp) for tag, regexp in resolvers if tag == "tag:yaml.org,2002:merge"]
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
+    depth = 0
 
     def compose_node(self, parent, index):  # noqa: ANN001 - PyYAML's signature
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
             raise YamlError(event.start_mark.line + 1, "aliases (*name) are not allowed; write the value out")
-        return super().compose_node(parent, index)
+        if self.depth >= MAX_DEPTH:
+            raise YamlError(event.start_mark.line + 1, f"nested more than {MAX_DEPTH} levels deep (expected a list of records)")
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+    def construct_sequence(self, node, deep=False):  # noqa: ANN001 - PyYAML's signature
+        items = []
+        for index, child in enumerate(node.value):
+            try:
+                items.append(self.construct_object(child, deep=deep))
+            except YamlError as error:
+                error.path.insert(0, index)
+                raise
+        return items
 
     def construct_located_mapping(self, node: yaml.MappingNode) -> Located:
         mapping = Located()
-        mapping.line, mapping.key_lines = node.start_mark.line + 1, {}
+        mapping.line, mapping.key_lines = _line(node), {}
         for key_node, value_node in node.value:
-            line = key_node.start_mark.line + 1
+            line = _line(key_node)
             if key_node.tag == "tag:yaml.org,2002:merge":
                 raise YamlError(line, "merge keys (<<) are not allowed")
             key = self.construct_object(key_node, deep=True)
             if not isinstance(key, str):
                 raise YamlError(line, f"key {key!r} is not a field name (expected text)")
-            if key in mapping:
-                raise YamlError(line, f"duplicate key {key!r} (first at line {mapping.key_lines[key]})")
-            mapping[key] = self.construct_object(value_node, deep=True)
+            try:
+                if key in mapping:
+                    raise YamlError(line, f"duplicate key {key!r} (first at line {mapping.key_lines[key]})")
+                mapping[key] = self.construct_object(value_node, deep=True)
+            except YamlError as error:
+                error.path.insert(0, key)
+                raise
             mapping.key_lines[key] = line
         return mapping
 
+    def refuse_tag(self, node: yaml.Node) -> None:
+        raise YamlError(_line(node), f"YAML syntax error: tag {node.tag!r} is not allowed "
+                                     "(expected plain text, numbers, true/false, lists and mappings)")
 
-_Loader.add_implicit_resolver(BOOL_TAG, re.compile(r"^(?:true|false)$"), list("tf"))
+
+def _plain(pattern: str, convert: Callable[[str], Any], expected: str) -> Callable[[_Loader, yaml.Node], Any]:
+    def construct(loader: _Loader, node: yaml.Node) -> Any:
+        text = loader.construct_scalar(node)
+        if not re.fullmatch(pattern, text):
+            raise YamlError(_line(node), f"{text!r} is not {expected}")
+        return convert(text)
+
+    return construct
+
+
+for _tag, (_pattern, _first, _convert, _expected) in PLAIN.items():
+    _Loader.add_implicit_resolver(_tag, re.compile(f"^(?:{_pattern})$"), _first)
+    _Loader.add_constructor(_tag, _plain(_pattern, _convert, _expected))
 _Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_located_mapping)
-_Loader.add_constructor("tag:yaml.org,2002:bool", lambda loader, node: node.value == "true")
+_Loader.add_constructor(None, _Loader.refuse_tag)
 for _tag in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:set", "tag:yaml.org,2002:omap", "tag:yaml.org,2002:pairs", "tag:yaml.org,2002:binary"):
     _Loader.yaml_constructors.pop(_tag, None)
 
 
-def load_records(raw: bytes) -> list[Located]:
-    """Parse an annotation file: a YAML list of mappings. Raises ``YamlError`` with the line at fault."""
+def _shape(node: yaml.Node | None) -> None:
+    """Refuse anything but a list of mappings, at the line at fault."""
+    if node is None:
+        raise YamlError(None, "file is empty (expected a YAML list of records)")
+    if not isinstance(node, yaml.SequenceNode):
+        shape = "a mapping" if isinstance(node, yaml.MappingNode) else "a single value"
+        raise YamlError(_line(node), f"top level is {shape} (expected a list of records, each starting with '- ')")
+    for item in node.value:
+        if isinstance(item, yaml.MappingNode):
+            continue
+        if isinstance(item, yaml.SequenceNode):
+            what = "is a list, not a record"
+        elif item.tag == NULL_TAG:
+            what = "is empty"
+        else:
+            what = f"{item.value!r} is not a record"
+        raise YamlError(_line(item), f"list item {what} (expected a record of field: value lines)")
+
+
+def _decode(raw: bytes) -> str:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        raise YamlError(line, f"not valid UTF-8 ({error.reason} at byte {error.start})") from None
+        raise YamlError(raw[: error.start].count(b"\n") + 1, f"not valid UTF-8 ({error.reason} at byte {error.start})") from None
     if text.startswith("\ufeff"):
         raise YamlError(1, "starts with a byte-order mark; save the file as UTF-8 without BOM")
-    if not text.strip():
-        raise YamlError(None, "file is empty (expected a YAML list of records, or delete the file)")
+    other = OTHER_LINE_BREAKS.search(text)
+    if other:
+        raise YamlError(text[: other.start()].count("\n") + 1,
+                        f"contains a line break other than LF (U+{ord(other.group()):04X}); save the file with LF line breaks")
+    return text
+
+
+def load_records(raw: bytes) -> list[Located]:
+    """Parse an annotation file: a YAML list of mappings. Raises ``YamlError`` with the line at fault."""
+    text = _decode(raw)
     try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a restricted SafeLoader
+        loader = _Loader(text)
+        try:
+            node = loader.get_single_node()
+            _shape(node)
+            return loader.construct_document(node)
+        finally:
+            loader.dispose()
+    except yaml.reader.ReaderError as error:
+        raise YamlError(text[: error.position].count("\n") + 1,
+                        f"contains the control character U+{error.character:04X}, which YAML does not allow") from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        raise YamlError(mark.line + 1 if mark else None, f"YAML syntax error: {error.problem or error}") from None
+        hint = " (indent with spaces, not tabs)" if "'\\t'" in str(error.problem) else ""
+        what = ", ".join(part for part in (error.context, error.problem) if part)
+        raise YamlError(mark.line + 1 if mark else 1, f"YAML syntax error: {what}{hint}") from None
     except yaml.YAMLError as error:
-        raise YamlError(None, f"YAML error: {error}") from None
-    if not isinstance(data, list):
-        shape = "a mapping" if isinstance(data, dict) else type(data).__name__
-        raise YamlError(getattr(data, "line", 1), f"top level is {shape} (expected a list of records, each starting with '- ')")
-    for item in data:
-        if not isinstance(item, Located):
-            raise YamlError(None, f"list item {item!r} is not a mapping (expected a record of field: value)")
-    return data
+        raise YamlError(1, f"YAML error: {error}") from None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
@@ -12,6 +12,14 @@ from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
 from .field_spec import FieldSpec, field_spec, markers
 from .fields import ArticleId, DateValue, Derived, IsoDate, LineNumber, References, text
 from .vocabularies import DateBasis, DatePrecision, Vocabulary
+
+
+class RuleError(ValueError):
+    """A rule on a whole row, broken; ``field`` is the field to correct."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
 
 
 class Row(BaseModel):
@@ -24,11 +32,11 @@ class Row(BaseModel):
         for prefix in date_prefixes(type(self)):
             value, basis = getattr(self, prefix), getattr(self, f"{prefix}_basis")
             if value is not None and basis is None:
-                raise ValueError(f"{prefix}_basis is required when {prefix} is given")
+                raise RuleError(f"{prefix}_basis", f"{prefix}_basis is required when {prefix} is given")
             if value is None and basis is not None:
-                raise ValueError(f"{prefix}_basis is given but {prefix} is empty")
+                raise RuleError(f"{prefix}_basis", f"{prefix}_basis is given but {prefix} is empty")
             if basis in (DateBasis.INFERRED.value, DateBasis.EXTERNAL.value) and getattr(self, f"{prefix}_note") is None:
-                raise ValueError(f"{prefix}_note must say how the {basis} {prefix} was established")
+                raise RuleError(f"{prefix}_note", f"{prefix}_note must say how the {basis} {prefix} was established")
         return self
 
 
@@ -67,6 +75,7 @@ PROVENANCE = {
 }
 
 
+@cache
 def date_prefixes(model: type[BaseModel]) -> list[str]:
     """Names of the date-valued fields of ``model``; each heads a group made by ``date_fields``."""
     return [name for name, info in model.model_fields.items() if any(isinstance(m, DateValue) for m in markers(info))]

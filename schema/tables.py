@@ -18,7 +18,7 @@ from .fields import (
     reference,
     text,
 )
-from .table import NOTE, PROVENANCE, Table, choice, date_fields, derived, optional, row_model
+from .table import NOTE, PROVENANCE, RuleError, Table, choice, date_fields, derived, optional, row_model
 from .vocabularies import (
     CommitmentKind,
     CommitmentStatus,
@@ -51,7 +51,7 @@ def _exactly_one(*names: str) -> Any:
     def check(row: Any) -> Any:
         given = [n for n in names if getattr(row, n) is not None]
         if len(given) != 1:
-            raise ValueError(f"exactly one of {', '.join(names)} must be given (got {len(given)})")
+            raise RuleError(names[0], f"exactly one of {', '.join(names)} must be given (got {len(given)})")
         return row
 
     return check
@@ -61,7 +61,7 @@ def _at_least_one(*names: str) -> Any:
     @model_validator(mode="after")
     def check(row: Any) -> Any:
         if all(getattr(row, n) is None for n in names):
-            raise ValueError(f"at least one of {', '.join(names)} must be given")
+            raise RuleError(names[0], f"at least one of {', '.join(names)} must be given")
         return row
 
     return check
@@ -70,14 +70,14 @@ def _at_least_one(*names: str) -> Any:
 def _figure_rules(row: Any) -> Any:
     money = row.unit == FigureUnit.CURRENCY.value
     if money != (row.currency is not None):
-        raise ValueError("currency is required for a money figure (unit 'currency') and only for one")
+        raise RuleError("currency", "currency is required for a money figure (unit 'currency') and only for one")
     if row.value is not None:
         if row.unit in (FigureUnit.PERCENT.value, FigureUnit.PERCENT_OF_GDP.value) and not 0 <= row.value <= 100:
-            raise ValueError(f"a percentage must lie between 0 and 100 (got {row.value})")
+            raise RuleError("value", f"a percentage must lie between 0 and 100 (got {row.value})")
         if row.unit != FigureUnit.PERCENT.value and row.value < 0:
-            raise ValueError(f"a {row.unit} figure cannot be negative (got {row.value})")
+            raise RuleError("value", f"a {row.unit} figure cannot be negative (got {row.value})")
     if row.value is None and row.value_note is None:
-        raise ValueError("value_note must say why a figure has no value")
+        raise RuleError("value_note", "value_note must say why a figure has no value")
     return row
 
 
