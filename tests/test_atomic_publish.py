@@ -19,7 +19,7 @@ from pipeline.dataset import Dataset, assemble
 from pipeline.publish import UnsafePath, descriptor_of, publish, resource_path, safe_path
 from schema.tables import TABLES
 
-from .conftest import PROJECT_PARTS, ROOT, tree_bytes
+from .conftest import ROOT, copy_project, tree_bytes
 
 FILE_WRITES = 2 * len(TABLES)  # a CSV and a Parquet file per table
 
@@ -32,11 +32,7 @@ class Injected(Exception):
 def dataset(tmp_path_factory: pytest.TempPathFactory) -> Dataset:
     """The validated dataset of a copy of the project (the live annotations may be mid-edit)."""
     root = tmp_path_factory.mktemp("source")
-    for part in PROJECT_PARTS:
-        if (ROOT / part).is_dir():
-            shutil.copytree(ROOT / part, root / part, ignore=shutil.ignore_patterns("__pycache__"))
-        elif (ROOT / part).exists():
-            shutil.copy2(ROOT / part, root / part)
+    copy_project(root)
     return assemble(root)
 
 

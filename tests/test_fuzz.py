@@ -30,7 +30,7 @@ from pipeline.publish import descriptor_of
 from pipeline.yaml_source import Located, YamlError, load_records
 from schema.tables import TABLES
 
-from .conftest import PROJECT_PARTS, ROOT, load_build_cli, tree_bytes
+from .conftest import copy_project, load_build_cli, tree_bytes
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None)
@@ -50,11 +50,7 @@ VALUES = st.one_of(
 def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One valid copy of the project's inputs and package; each example works on its own copy of it."""
     root = tmp_path_factory.mktemp("pristine")
-    for part in PROJECT_PARTS:
-        if (ROOT / part).is_dir():
-            shutil.copytree(ROOT / part, root / part, ignore=shutil.ignore_patterns("__pycache__"))
-        elif (ROOT / part).exists():
-            shutil.copy2(ROOT / part, root / part)
+    copy_project(root)
     code, _, err = _run(root, "validate")
     assert code == 0, f"the project itself is invalid, nothing to fuzz:\n{err}"
     return root
