@@ -37,6 +37,7 @@ from .vocabularies import (
 )
 
 
+# The record tables, named once: each Table below takes its name from here.
 RecordTable = Vocabulary(
     "RecordTable",
     [(name.upper(), name) for name in (
@@ -123,7 +124,7 @@ SOURCE_LINES = Table(
 )
 
 PEOPLE = Table(
-    name="people",
+    name=RecordTable.PEOPLE.value,
     title="People",
     description="Every person the articles mention, named or not; one row per real person across both articles.",
     primary_key=("person_id",),
@@ -141,7 +142,7 @@ PEOPLE = Table(
 )
 
 ORGANIZATIONS = Table(
-    name="organizations",
+    name=RecordTable.ORGANIZATIONS.value,
     title="Organizations",
     description="Parties, parliaments, governments, armed forces, intergovernmental bodies and news agencies.",
     primary_key=("organization_id",),
@@ -160,7 +161,7 @@ ORGANIZATIONS = Table(
 )
 
 PERSON_ROLES = Table(
-    name="person_roles",
+    name=RecordTable.PERSON_ROLES.value,
     title="Person roles",
     description="Each title or role a person holds, as each article states it (one row per article and wording).",
     primary_key=("role_id",),
@@ -181,7 +182,7 @@ PERSON_ROLES = Table(
 )
 
 LOCATIONS = Table(
-    name="locations",
+    name=RecordTable.LOCATIONS.value,
     title="Locations",
     description="Countries, cities, venues, bases, seas, regions, vessels and aircraft, each inside its parent.",
     primary_key=("location_id",),
@@ -200,7 +201,7 @@ LOCATIONS = Table(
 )
 
 MEETINGS = Table(
-    name="meetings",
+    name=RecordTable.MEETINGS.value,
     title="Meetings and dated events",
     description="Summits, talks, audiences, calls, visits and other dated events, with place, date and status.",
     primary_key=("meeting_id",),
@@ -221,7 +222,7 @@ MEETINGS = Table(
 )
 
 MEETING_PARTICIPANTS = Table(
-    name="meeting_participants",
+    name=RecordTable.MEETING_PARTICIPANTS.value,
     title="Meeting participants",
     description="Who takes part in each meeting or event, and in what role: a person or an organization.",
     primary_key=("participant_id",),
@@ -241,7 +242,7 @@ MEETING_PARTICIPANTS = Table(
 )
 
 COMMITMENTS = Table(
-    name="commitments",
+    name=RecordTable.COMMITMENTS.value,
     title="Commitments",
     description="Pledges, agreements, demands, expectations and plans: who, to whom, on what, by when, and status.",
     primary_key=("commitment_id",),
@@ -272,7 +273,7 @@ COMMITMENTS = Table(
 )
 
 FIGURES = Table(
-    name="figures",
+    name=RecordTable.FIGURES.value,
     title="Figures",
     description="Every number the articles use as a measure: percentages, money, counts, durations.",
     primary_key=("figure_id",),
@@ -298,7 +299,7 @@ FIGURES = Table(
 )
 
 DISCREPANCIES = Table(
-    name="discrepancies",
+    name=RecordTable.DISCREPANCIES.value,
     title="Discrepancies",
     description="Points where the articles disagree about a record; each reading is in discrepancy_readings.",
     primary_key=("discrepancy_id",),
@@ -318,7 +319,7 @@ DISCREPANCIES = Table(
 )
 
 DISCREPANCY_READINGS = Table(
-    name="discrepancy_readings",
+    name=RecordTable.DISCREPANCY_READINGS.value,
     title="Discrepancy readings",
     description="Each article's reading of a disputed point, with its evidence.",
     primary_key=("reading_id",),
@@ -340,7 +341,7 @@ RECORD_TABLES = (
     COMMITMENTS, FIGURES, DISCREPANCIES, DISCREPANCY_READINGS,
 )
 if tuple(RecordTable.values()) != tuple(t.name for t in RECORD_TABLES):
-    raise RuntimeError("RecordTable must list the record tables, in order")
+    raise RuntimeError("RECORD_TABLES must hold one table per RecordTable member, in its order")
 
 EVIDENCE = Table(
     name="evidence",
