@@ -21,7 +21,7 @@ from pipeline import data_diff
 from pipeline.coverage import coverage, report
 from pipeline.dataset import Dataset, assemble
 from pipeline.problems import InvalidInput, Problem
-from pipeline.project import ROOT
+from pipeline.project import DATA_DICTIONARY, PACKAGE_DIR, ROOT
 from pipeline.publish import descriptor_of, publish, write_package
 from pipeline.releases import bump_level, bumped, last_release, open_changelog_entry, set_version, snapshot, version_problems
 from pipeline.schema_changes import Level, classify, required_level
@@ -55,8 +55,8 @@ def _summary(dataset: Dataset) -> str:
 
 
 def _build(root: Path, dataset: Dataset) -> None:
-    publish(dataset, root / "datapackage")
-    (root / "DATA.md").write_text(data_dictionary(dataset.row_counts(), dataset.version), encoding="utf-8")
+    publish(dataset, root / PACKAGE_DIR)
+    (root / DATA_DICTIONARY).write_text(data_dictionary(dataset.row_counts(), dataset.version), encoding="utf-8")
 
 
 def _changes_since_release(root: Path, dataset: Dataset) -> tuple[str, list]:
@@ -77,14 +77,14 @@ def _check(root: Path, dataset: Dataset) -> int:
         write_package(dataset, fresh)
         stale = sorted(
             str(p.relative_to(fresh)) for p in fresh.rglob("*")
-            if p.is_file() and (not (root / "datapackage" / p.relative_to(fresh)).is_file()
-                                or (root / "datapackage" / p.relative_to(fresh)).read_bytes() != p.read_bytes())
+            if p.is_file() and (not (root / PACKAGE_DIR / p.relative_to(fresh)).is_file()
+                                or (root / PACKAGE_DIR / p.relative_to(fresh)).read_bytes() != p.read_bytes())
         )
-        extra = sorted(str(p.relative_to(root / "datapackage")) for p in (root / "datapackage").rglob("*")
-                       if p.is_file() and not (fresh / p.relative_to(root / "datapackage")).exists())
-    docs = (root / "DATA.md")
+        extra = sorted(str(p.relative_to(root / PACKAGE_DIR)) for p in (root / PACKAGE_DIR).rglob("*")
+                       if p.is_file() and not (fresh / p.relative_to(root / PACKAGE_DIR)).exists())
+    docs = root / DATA_DICTIONARY
     if not docs.exists() or docs.read_text(encoding="utf-8") != data_dictionary(dataset.row_counts(), dataset.version):
-        stale.append("../DATA.md")
+        stale.append(f"../{DATA_DICTIONARY}")
     for path in stale + extra:
         print(f"stale: datapackage/{path} differs from a fresh build", file=sys.stderr)
     if stale or extra:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -12,20 +11,21 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from schema.annotation import annotation_model
+from schema.annotation import EVIDENCE, EvidenceRef, annotation_model
+from schema.field_spec import markers
+from schema.fields import ExactCopy
 from schema.table import Row, RuleError, Table
 
 from .problems import Problem
+from .project import ANNOTATIONS_DIR
 from .yaml_source import Located, YamlError, field_label, load_records
 
-ANNOTATIONS_DIR = "annotations"
 NO_FACT_FILE = f"{ANNOTATIONS_DIR}/no_fact_sentences.yaml"  # read by the coverage report
-EXACT_COPIES = re.compile(r"^(quote|.*as_written)$")  # compared with the source text as they are
 INVISIBLE = {"Cc", "Zl", "Zp"}  # control characters and line or paragraph separators
 
 
 @dataclass(frozen=True)
-class Annotated:
+class WrittenRecord:
     """One record as written: where it is, and the validated record (None when invalid)."""
 
     table: Table
@@ -89,17 +89,26 @@ def _text_problem(text: str) -> str | None:
     return None
 
 
-def _text_problems(item: Annotated) -> list[Problem]:
-    """The annotator's own text must be plain; quotes and ``*_as_written`` are exempt, being exact copies of the source."""
-    problems = []
+def _exact_copy(model: type[Row], loc: tuple[Any, ...]) -> bool:
+    """Whether the value at ``loc`` is a field marked ``ExactCopy`` (in the record, or in one of its evidence items)."""
+    if len(loc) == 3 and loc[0] == EVIDENCE:
+        model, loc = EvidenceRef, loc[2:]
+    info = model.model_fields.get(str(loc[0])) if len(loc) == 1 else None
+    return info is not None and any(isinstance(m, ExactCopy) for m in markers(info))
+
+
+def _text_problems(item: WrittenRecord) -> list[Problem]:
+    """The annotator's own text must be plain; fields marked ``ExactCopy`` are exempt, being copies of the source."""
+    model, problems = annotation_model(item.table), []
     for loc, text in _strings(dict(item.mapping)):
-        message = None if EXACT_COPIES.match(str(loc[-1])) else _text_problem(text)
+        message = None if _exact_copy(model, loc) else _text_problem(text)
         if message:
-            problems.append(Problem(item.file, item.line_of(loc), item.table.name, item.record_id, field_label(loc), f"{message} (got {text!r})"))
+            problems.append(Problem(file=item.file, line=item.line_of(loc), table=item.table.name, record_id=item.record_id,
+                                    field=field_label(loc), message=f"{message} (got {text!r})"))
     return problems
 
 
-def _record_problems(item: Annotated, error: ValidationError, model: type[Row]) -> list[Problem]:
+def _record_problems(item: WrittenRecord, error: ValidationError, model: type[Row]) -> list[Problem]:
     """One problem per pydantic error, at the field's line; a broken row rule is put on the field it names."""
     problems = []
     for detail in error.errors():
@@ -107,25 +116,26 @@ def _record_problems(item: Annotated, error: ValidationError, model: type[Row]) 
         rule = detail.get("ctx", {}).get("error")
         if not loc and isinstance(rule, RuleError):
             loc = (rule.field,)
-        problems.append(Problem(item.file, item.line_of(loc), item.table.name, item.record_id, field_label(loc) or None, message))
+        problems.append(Problem(file=item.file, line=item.line_of(loc), table=item.table.name, record_id=item.record_id,
+                                field=field_label(loc) or None, message=message))
     return problems
 
 
-def load_table(root: Path, table: Table) -> tuple[list[Annotated] | None, list[Problem]]:
+def load_table(root: Path, table: Table) -> tuple[list[WrittenRecord] | None, list[Problem]]:
     """Every record of one table's annotation file (None when the file cannot be read), and the problems found in it."""
     relative = f"{ANNOTATIONS_DIR}/{table.name}.yaml"
     path = root / relative
     if not path.is_file():
-        return None, [Problem(relative, None, table.name, None, None, "file is missing (expected a YAML list of records; write [] for none)")]
+        return None, [Problem(file=relative, table=table.name, message="file is missing (expected a YAML list of records; write [] for none)")]
     try:
         mappings = load_records(path.read_bytes())
     except YamlError as error:
-        return None, [Problem(relative, error.line, table.name, None, error.field, error.message)]
+        return None, [Problem(file=relative, line=error.line, table=table.name, field=error.field, message=error.message)]
     model, loaded, problems = annotation_model(table), [], []
     for mapping in mappings:
-        item = Annotated(table, relative, mapping, None)
+        item = WrittenRecord(table, relative, mapping, None)
         try:
-            item = Annotated(table, relative, mapping, model.model_validate(dict(mapping)))
+            item = WrittenRecord(table, relative, mapping, model.model_validate(dict(mapping)))
         except ValidationError as error:
             problems += _record_problems(item, error, model)
         problems += _text_problems(item)
@@ -141,5 +151,5 @@ def unknown_files(root: Path, known: set[str]) -> list[Problem]:
             continue
         guess = difflib.get_close_matches(path.name, sorted(known), n=1)
         expected = f"did you mean {guess[0]}?" if guess else f"expected one of: {', '.join(sorted(known))}"
-        problems.append(Problem(f"{ANNOTATIONS_DIR}/{path.name}", None, None, None, None, f"nothing reads this file ({expected})"))
+        problems.append(Problem(file=f"{ANNOTATIONS_DIR}/{path.name}", message=f"nothing reads this file ({expected})"))
     return problems

@@ -9,6 +9,8 @@ import sentencex
 from pydantic import ValidationError
 
 from schema.annotation import NoFactSentence
+from schema.table import ARTICLE, LINE, TableKind, table_of_kind
+from schema.tables import TABLES
 
 from .anchoring import AnchorError, anchor
 from .annotations import NO_FACT_FILE
@@ -52,7 +54,7 @@ def _no_fact_sentences(root: Path, dataset: Dataset) -> dict[tuple[str, int, int
     try:
         mappings = load_records(path.read_bytes())
     except YamlError as error:
-        raise InvalidInput([Problem(NO_FACT_FILE, error.line, None, None, None, error.message)]) from None
+        raise InvalidInput([Problem(file=NO_FACT_FILE, line=error.line, message=error.message)]) from None
     found, problems = {}, []
     for mapping in mappings:
         try:
@@ -60,7 +62,7 @@ def _no_fact_sentences(root: Path, dataset: Dataset) -> dict[tuple[str, int, int
             source = dataset.sources[entry.article]
             start = anchor(source.line(entry.line) or "", entry.quote, None).char_start
         except (ValidationError, KeyError, AnchorError) as error:
-            problems.append(Problem(NO_FACT_FILE, mapping.line, None, None, None, f"cannot place this sentence: {error}"))
+            problems.append(Problem(file=NO_FACT_FILE, line=mapping.line, message=f"cannot place this sentence: {error}"))
             continue
         found[(entry.article, entry.line, start)] = entry.reason
     if problems:
@@ -70,12 +72,12 @@ def _no_fact_sentences(root: Path, dataset: Dataset) -> dict[tuple[str, int, int
 
 def coverage(root: Path, dataset: Dataset) -> list[Sentence]:
     """Every sentence of every article with its evidence coverage."""
-    evidence = dataset.tables["evidence"].select(["article_id", "line", "char_start", "char_end"]).to_pylist()
+    evidence = dataset.tables[table_of_kind(TABLES, TableKind.EVIDENCE).name].select([ARTICLE, LINE, "char_start", "char_end"]).to_pylist()
     no_fact = _no_fact_sentences(root, dataset)
     sentences = []
     for article_id, source in dataset.sources.items():
         for line_number, text in enumerate(source.lines, start=1):
-            spans = [(e["char_start"], e["char_end"]) for e in evidence if (e["article_id"], e["line"]) == (article_id, line_number)]
+            spans = [(e["char_start"], e["char_end"]) for e in evidence if (e[ARTICLE], e[LINE]) == (article_id, line_number)]
             for number, (start, end) in enumerate(split_sentences(text), start=1):
                 covered = {i for s, e in spans for i in range(max(s, start), min(e, end)) if not text[i].isspace()}
                 visible = sum(1 for c in text[start:end] if not c.isspace())

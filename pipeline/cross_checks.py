@@ -1,6 +1,7 @@
-"""Level 3: checks across tables, vectorized over whole DataFrames.
+"""Level 3: rules across tables, vectorized over whole DataFrames.
 
-Each check yields ``Finding``s: a table, the row index at fault, the column, and what is wrong.
+The generic rules follow from the declarations (keys resolve, every record has evidence, quotes match
+their source lines, self-references never form a cycle); the rest are the rules each table declares.
 """
 
 from __future__ import annotations
@@ -11,18 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from schema.table import Table
-
-
-@dataclass(frozen=True)
-class Finding:
-    table: str
-    index: int
-    field: str | None
-    message: str
-
-
-Frames = dict[str, pd.DataFrame]
+from schema.table import ARTICLE, LINE, LINE_TEXT, Finding, Frames, Table, TableKind, table_of_kind
 
 
 @dataclass(frozen=True)
@@ -52,50 +42,51 @@ def foreign_keys(tables: dict[str, Table], frames: Frames, unchecked: Unchecked)
                               f"{shown!r} does not resolve (expected a {'/'.join(target_key)} of {key.table})")
 
 
-def evidence_quotes(frames: Frames) -> Iterator[Finding]:
+def record_keys(tables: dict[str, Table], frames: Frames, unchecked: Unchecked) -> Iterator[Finding]:
+    """A key into whichever record table another column names is a record of that table."""
+    known = {name: set(frames[name][t.primary_key[0]]) for name, t in tables.items() if t.kind == TableKind.RECORD}
+    for table in tables.values():
+        frame = frames[table.name]
+        for table_column, key_column in table.record_keys:
+            for index, target, value in zip(frame.index, frame[table_column], frame[key_column]):
+                if value not in known.get(target, ()) and not unchecked.covers(target, value):
+                    yield Finding(table.name, index, key_column, f"{value!r} is not a record of {target}")
+
+
+def evidence_quotes(tables: dict[str, Table], frames: Frames) -> Iterator[Finding]:
     """Every evidence quote equals its source line at its offsets."""
-    evidence = frames["evidence"]
-    lines = frames["source_lines"].set_index(["article_id", "line"])["text"]
-    texts = lines.reindex(pd.MultiIndex.from_frame(evidence[["article_id", "line"]].astype(object)))
+    evidence_table = table_of_kind(tables, TableKind.EVIDENCE)
+    evidence = frames[evidence_table.name]
+    lines = frames[table_of_kind(tables, TableKind.SOURCE_LINES).name].set_index([ARTICLE, LINE])[LINE_TEXT]
+    texts = lines.reindex(pd.MultiIndex.from_frame(evidence[[ARTICLE, LINE]].astype(object)))
     for index, text, start, end, quote in zip(evidence.index, texts, evidence["char_start"], evidence["char_end"], evidence["quote"]):
         if not isinstance(text, str) or text[start:end] != quote:
-            yield Finding("evidence", index, "quote", f"quote {quote!r} is not the source text at {start}-{end}")
+            yield Finding(evidence_table.name, index, "quote", f"quote {quote!r} is not the source text at {start}-{end}")
 
 
 def record_evidence(tables: dict[str, Table], frames: Frames) -> Iterator[Finding]:
     """Every record row has evidence, every evidence row names a record, and provenance is its first evidence."""
-    evidence = frames["evidence"]
+    evidence_table = table_of_kind(tables, TableKind.EVIDENCE)
+    evidence = frames[evidence_table.name]
+    table_column, key_column = evidence_table.record_keys[0]
     for table in tables.values():
-        if not table.has_evidence:
+        if table.kind != TableKind.RECORD:
             continue
         key = table.primary_key[0]
         frame = frames[table.name]
-        own = evidence[evidence["record_table"] == table.name]
-        for index in frame.index[~frame[key].isin(own["record_id"])]:
+        own = evidence[evidence[table_column] == table.name]
+        for index in frame.index[~frame[key].isin(own[key_column])]:
             yield Finding(table.name, index, None, "record has no evidence (expected at least one quote)")
-        for index in own.index[~own["record_id"].isin(frame[key])]:
-            yield Finding("evidence", index, "record_id", f"{own.at[index, 'record_id']!r} is not a record of {table.name}")
-        first = own.drop_duplicates("record_id")
-        first = dict(zip(first["record_id"], zip(first["article_id"], first["line"])))
-        for index, record_id, article_id, line in zip(frame.index, frame[key], frame["article_id"], frame["line"]):
+        first = own.drop_duplicates(key_column)
+        first = dict(zip(first[key_column], zip(first[ARTICLE], first[LINE])))
+        for index, record_id, article_id, line in zip(frame.index, frame[key], frame[ARTICLE], frame[LINE]):
             if first.get(record_id, (article_id, line)) != (article_id, line):
-                yield Finding(table.name, index, "line", "article_id/line differ from the record's first evidence")
+                yield Finding(table.name, index, LINE, "article_id/line differ from the record's first evidence")
 
 
-def subjects(tables: dict[str, Table], frames: Frames, unchecked: Unchecked) -> Iterator[Finding]:
-    """A discrepancy's subject record and field exist."""
-    frame = frames["discrepancies"]
-    for index, table_name, record_id, field in zip(frame.index, frame["subject_table"], frame["subject_id"], frame["subject_field"]):
-        table = tables[table_name]
-        if not frames[table_name][table.primary_key[0]].eq(record_id).any() and not unchecked.covers(table_name, record_id):
-            yield Finding("discrepancies", index, "subject_id", f"{record_id!r} is not a record of {table_name}")
-        if isinstance(field, str) and field not in table.fields:
-            yield Finding("discrepancies", index, "subject_field", f"{field!r} is not a field of {table_name}")
-
-
-def acyclic(frames: Frames, table: str, key: str, parent: str) -> Iterator[Finding]:
+def acyclic(table: Table, frame: pd.DataFrame, parent: str) -> Iterator[Finding]:
     """Following ``parent`` from any row never comes back to it; each row on a cycle is reported with the cycle."""
-    frame = frames[table]
+    key = table.primary_key[0]
     parents = {child: value if isinstance(value, str) else None for child, value in zip(frame[key], frame[parent])}
     for index, start in zip(frame.index, frame[key]):
         path, current = [start], parents.get(start)
@@ -104,37 +95,15 @@ def acyclic(frames: Frames, table: str, key: str, parent: str) -> Iterator[Findi
             current = parents.get(current)
         if current == start:
             cycle = " -> ".join([*path, start])
-            yield Finding(table, index, parent, f"{start!r} is its own ancestor ({cycle})")
-
-
-def target_figures(frames: Frames) -> Iterator[Finding]:
-    """A commitment's target figure names that commitment back."""
-    commitments, figures = frames["commitments"], frames["figures"]
-    owners = {figure: owner if isinstance(owner, str) else None for figure, owner in zip(figures["figure_id"], figures["commitment_id"])}
-    for index, commitment, figure in zip(commitments.index, commitments["commitment_id"], commitments["target_figure_id"]):
-        if figure in owners and owners[figure] != commitment:
-            yield Finding("commitments", index, "target_figure_id", f"figure {figure!r} does not belong to this commitment (its commitment_id must be {commitment!r})")
-
-
-def deadlines(frames: Frames) -> Iterator[Finding]:
-    """A deadline cannot end before the commitment was made."""
-    frame = frames["commitments"]
-    dated = frame[frame["deadline_latest"].notna() & frame["made_date_earliest"].notna()]
-    bad = dated[dated["deadline_latest"] < dated["made_date_earliest"]]
-    for index in bad.index:
-        yield Finding("commitments", index, "deadline", f"deadline {bad.at[index, 'deadline']} ends before the commitment was made ({bad.at[index, 'made_date']})")
+            yield Finding(table.name, index, parent, f"{start!r} is its own ancestor ({cycle})")
 
 
 def all_findings(tables: dict[str, Table], frames: Frames, unchecked: Unchecked) -> list[Finding]:
     return [
         *foreign_keys(tables, frames, unchecked),
-        *evidence_quotes(frames),
+        *record_keys(tables, frames, unchecked),
+        *evidence_quotes(tables, frames),
         *record_evidence(tables, frames),
-        *subjects(tables, frames, unchecked),
-        *acyclic(frames, "locations", "location_id", "parent_location_id"),
-        *acyclic(frames, "organizations", "organization_id", "parent_organization_id"),
-        *acyclic(frames, "meetings", "meeting_id", "parent_meeting_id"),
-        *acyclic(frames, "commitments", "commitment_id", "part_of_commitment_id"),
-        *target_figures(frames),
-        *deadlines(frames),
+        *(finding for table in tables.values() for parent in table.parent_keys for finding in acyclic(table, frames[table.name], parent)),
+        *(finding for table in tables.values() for rule in table.rules for finding in rule(frames)),
     ]

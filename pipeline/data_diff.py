@@ -13,6 +13,8 @@ import pyarrow.parquet as pq
 
 from schema.tables import TABLES
 
+from japan_us_summit._layout import PACKAGE_DIR, resource_path
+
 from .releases import RELEASES_DIR
 
 
@@ -38,7 +40,7 @@ def release_commit(root: Path, version: str) -> str | None:
 
 def table_at(root: Path, ref: str, name: str) -> pa.Table | None:
     """The published table at git ``ref``; None where it does not exist."""
-    relative = f"datapackage/parquet/{name}.parquet"
+    relative = f"{PACKAGE_DIR}/{resource_path(name, 'parquet')}"
     result = subprocess.run(["git", "show", f"{ref}:{relative}"], cwd=root, capture_output=True, check=False)
     return pq.read_table(io.BytesIO(result.stdout)) if result.returncode == 0 else None
 
@@ -78,7 +80,7 @@ def diff_table(name: str, old: pa.Table | None, new: pa.Table | None) -> TableDi
 def diff(root: Path, ref: str | None) -> list[TableDiff]:
     """Per table, the rows added, removed and changed from git ``ref`` (None: nothing) to the package in ``root``."""
     return [
-        diff_table(name, table_at(root, ref, name) if ref else None, pq.read_table(root / "datapackage" / "parquet" / f"{name}.parquet"))
+        diff_table(name, table_at(root, ref, name) if ref else None, pq.read_table(root / PACKAGE_DIR / resource_path(name, "parquet")))
         for name in TABLES
     ]
 

@@ -5,13 +5,15 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, kw_only=True)
 class Problem:
+    """Built by keyword: ``Problem(file=..., line=..., table=..., record_id=..., field=..., message=...)``."""
+
     file: str
-    line: int | None
-    table: str | None
-    record_id: str | None
-    field: str | None
+    line: int | None = None
+    table: str | None = None
+    record_id: str | None = None
+    field: str | None = None
     message: str
 
     def __str__(self) -> str:

@@ -1,11 +1,16 @@
-"""Facts about the project itself: its root and its one version number (in pyproject.toml)."""
+"""Facts about the project itself: its root, its folders, and its one version number (in pyproject.toml)."""
 
 from __future__ import annotations
 
 import tomllib
 from pathlib import Path
 
+from japan_us_summit._layout import DESCRIPTOR, PACKAGE_DIR  # noqa: F401 - the package layout, written once
+
 ROOT = Path(__file__).resolve().parent.parent
+SOURCES_DIR = "sources"  # the articles, as received
+ANNOTATIONS_DIR = "annotations"  # what people write
+DATA_DICTIONARY = "DATA.md"  # generated from the declarations
 
 
 def version(root: Path = ROOT) -> str:

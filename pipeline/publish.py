@@ -12,15 +12,16 @@ from typing import Any
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
+from japan_us_summit._layout import DESCRIPTOR, FORMATS, is_plain_relative, resource_path
 from schema import package
 from schema.arrow_schema import arrow_schema
 from schema.frictionless_schema import table_schema
+from schema.table import TableKind, table_of_kind
 from schema.tables import TABLES
 
 from .dataset import Dataset
 
 DATAPACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
-FORMS = ("csv", "parquet")  # each is a folder of the package and the extension of its files
 
 
 def _digest(path: Path) -> dict[str, Any]:
@@ -32,24 +33,18 @@ class UnsafePath(ValueError):
     """A resource path that could leave the package folder."""
 
 
-def resource_path(name: str, form: str) -> str:
-    """The package-relative path of table ``name`` in ``form`` (``csv`` or ``parquet``)."""
-    return f"{form}/{name}.{form}"
-
-
 def safe_path(folder: Path, path: str) -> Path:
     """``folder / path``; refuses a path that is absolute, not normalized, climbs with '..', uses '\\', or resolves outside ``folder``."""
-    pure = PurePosixPath(path)
-    if not path or "\\" in path or pure.is_absolute() or ".." in pure.parts or pure.as_posix() != path:
+    if not is_plain_relative(path):
         raise UnsafePath(f"resource path {path!r} is not a plain relative path inside the package")
-    target = folder / pure
+    target = folder / PurePosixPath(path)
     if not target.resolve().is_relative_to(folder.resolve()):
         raise UnsafePath(f"resource path {path!r} resolves outside the package folder")
     return target
 
 
 def write_tables(dataset: Dataset, folder: Path) -> None:
-    for form in FORMS:
+    for form in FORMATS:
         (folder / form).mkdir(parents=True)
     for name, table in dataset.tables.items():
         table = table.replace_schema_metadata(arrow_schema(TABLES[name]).metadata)
@@ -57,20 +52,12 @@ def write_tables(dataset: Dataset, folder: Path) -> None:
         pq.write_table(table, safe_path(folder, resource_path(name, "parquet")), compression="zstd")
 
 
-def _sources(dataset: Dataset) -> list[dict[str, str]]:
-    articles = dataset.tables["articles"].to_pylist()
-    return [
-        {"title": f"{a['publisher'] or 'Unattributed article'}: sources/{a['file']} (sha256 {a['sha256']})"}
-        for a in articles
-    ]
-
-
 def descriptor(dataset: Dataset, folder: Path) -> dict[str, Any]:
     """The Data Package descriptor for the files already written in ``folder``."""
     resources = []
     for name, table in TABLES.items():
         licenses = [package.ANNOTATION_LICENSE]
-        if name in package.VERBATIM_TABLES:
+        if table.kind in package.VERBATIM_KINDS:
             licenses = [package.SOURCE_TEXT_RIGHTS, package.ANNOTATION_LICENSE]
         resources.append({
             "name": name,
@@ -105,7 +92,7 @@ def descriptor(dataset: Dataset, folder: Path) -> dict[str, Any]:
         "licenses": [package.ANNOTATION_LICENSE],
         "keywords": package.KEYWORDS,
         "contributors": package.CONTRIBUTORS,
-        "sources": _sources(dataset),
+        "sources": package.sources(dataset.tables[table_of_kind(TABLES, TableKind.SOURCE).name].to_pylist()),
         "resources": resources,
     }
 
@@ -114,11 +101,11 @@ def write_package(dataset: Dataset, folder: Path) -> None:
     """Write every file of the package into the empty or missing ``folder``."""
     write_tables(dataset, folder)
     text = json.dumps(descriptor(dataset, folder), indent=2, ensure_ascii=False) + "\n"
-    (folder / "datapackage.json").write_text(text, encoding="utf-8")
+    (folder / DESCRIPTOR).write_text(text, encoding="utf-8")
 
 
 def descriptor_of(folder: Path) -> dict[str, Any]:
-    return json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    return json.loads((folder / DESCRIPTOR).read_text(encoding="utf-8"))
 
 
 def publish(dataset: Dataset, target: Path) -> None:

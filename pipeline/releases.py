@@ -11,7 +11,7 @@ from typing import Any
 import tomlkit
 
 from .problems import Problem
-from .project import version
+from .project import DESCRIPTOR, PACKAGE_DIR, version
 from .schema_changes import Level
 
 RELEASES_DIR = "releases"
@@ -64,17 +64,17 @@ def version_problems(root: Path) -> list[Problem]:
     current, problems = version(root), []
     logged = changelog_version(root)
     if logged != current:
-        problems.append(Problem(CHANGELOG, None, None, None, None,
+        problems.append(Problem(file=CHANGELOG, message=
                                 f"newest entry is {logged}, but pyproject.toml [project].version is {current} (expected the same version in both)"))
-    descriptor = root / "datapackage" / "datapackage.json"
+    descriptor = root / PACKAGE_DIR / DESCRIPTOR
     if descriptor.exists():
         built = json.loads(descriptor.read_text(encoding="utf-8")).get("version")
         if built != current:
-            problems.append(Problem("datapackage/datapackage.json", None, None, None, None,
+            problems.append(Problem(file=f"{PACKAGE_DIR}/{DESCRIPTOR}", message=
                                     f"version is {built}, but pyproject.toml [project].version is {current} (run `python build.py build`)"))
     released = last_release(root)
     if released and parse(current) < parse(released[0]):
-        problems.append(Problem("pyproject.toml", None, None, None, None,
+        problems.append(Problem(file="pyproject.toml", message=
                                 f"version {current} is older than the last release {released[0]} in {RELEASES_DIR}/"))
     return problems
 
@@ -92,7 +92,7 @@ def snapshot(root: Path, new: str) -> Path:
     folder = root / RELEASES_DIR
     folder.mkdir(exist_ok=True)
     target = folder / f"{new}.json"
-    target.write_bytes((root / "datapackage" / "datapackage.json").read_bytes())
+    target.write_bytes((root / PACKAGE_DIR / DESCRIPTOR).read_bytes())
     return target
 
 

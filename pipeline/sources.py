@@ -6,6 +6,8 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from .text_files import TextFileError, decode_text
+
 
 @dataclass(frozen=True)
 class Source:
@@ -30,13 +32,9 @@ def read_source(path: Path, article_id: str) -> Source:
     if not raw:
         raise SourceError(None, "file is empty (expected the article's text)")
     try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise SourceError(raw[: error.start].count(b"\n") + 1, f"not valid UTF-8 ({error.reason})") from None
-    if text.startswith("\ufeff"):
-        raise SourceError(1, "starts with a byte-order mark (expected UTF-8 without BOM)")
-    if "\r" in text:
-        raise SourceError(text[: text.index("\r")].count("\n") + 1, "contains a carriage return (expected LF line breaks only)")
+        text = decode_text(raw)
+    except TextFileError as error:
+        raise SourceError(error.line, error.message) from None
     lines = text.split("\n")
     if text.endswith("\n"):
         lines.pop()

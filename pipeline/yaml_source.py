@@ -15,12 +15,13 @@ from typing import Any
 
 import yaml
 
+from .text_files import TextFileError, decode_text
+
 BOOL_TAG = "tag:yaml.org,2002:bool"
 INT_TAG = "tag:yaml.org,2002:int"
 FLOAT_TAG = "tag:yaml.org,2002:float"
 NULL_TAG = "tag:yaml.org,2002:null"
 MAX_DEPTH = 32  # a record is 4 levels deep; this bounds recursion in the composer
-OTHER_LINE_BREAKS = re.compile("[\r\x85\u2028\u2029]")  # YAML reads these as line breaks too
 
 _EXPONENT = r"(?:[eE][-+]?[0-9]+)?"
 PLAIN = {  # the only forms that are read as something other than text
@@ -161,23 +162,12 @@ def _shape(node: yaml.Node | None) -> None:
         raise YamlError(_line(item), f"list item {what} (expected a record of field: value lines)")
 
 
-def _decode(raw: bytes) -> str:
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise YamlError(raw[: error.start].count(b"\n") + 1, f"not valid UTF-8 ({error.reason} at byte {error.start})") from None
-    if text.startswith("\ufeff"):
-        raise YamlError(1, "starts with a byte-order mark; save the file as UTF-8 without BOM")
-    other = OTHER_LINE_BREAKS.search(text)
-    if other:
-        raise YamlError(text[: other.start()].count("\n") + 1,
-                        f"contains a line break other than LF (U+{ord(other.group()):04X}); save the file with LF line breaks")
-    return text
-
-
 def load_records(raw: bytes) -> list[Located]:
     """Parse an annotation file: a YAML list of mappings. Raises ``YamlError`` with the line at fault."""
-    text = _decode(raw)
+    try:
+        text = decode_text(raw)
+    except TextFileError as error:
+        raise YamlError(error.line, error.message) from None
     try:
         loader = _Loader(text)
         try:

@@ -7,9 +7,12 @@ from typing import Annotated
 
 from pydantic import Field, create_model
 
-from .fields import ID_PATTERN, text
+from .fields import ID_PATTERN, ExactCopy, text
 from .table import Row, Table, choice, optional
 from .vocabularies import ValueBasis
+
+
+EVIDENCE = "evidence"  # the key under which a record lists its evidence
 
 
 class EvidenceRef(Row):
@@ -17,11 +20,11 @@ class EvidenceRef(Row):
 
     article: Annotated[str, Field(pattern=ID_PATTERN, description="article_id of the article quoted")]
     line: Annotated[int, Field(ge=1, description="1-based line number of the quote in that article")]
-    quote: Annotated[str, Field(min_length=1, description="Text copied exactly from that line")]
+    quote: Annotated[str, Field(min_length=1, description="Text copied exactly from that line"), ExactCopy()]
     occurrence: Annotated[int, Field(ge=1, description="Which occurrence of the quote in the line, when it occurs more than once")] | None = None
     field: Annotated[str, Field(pattern=r"^[a-z_]+$", description="The field whose value the quote supports, when not the whole record")] | None = None
     basis: choice(ValueBasis, "Whether the quote states the value, or it is normalized or inferred from it") = ValueBasis.STATED.value
-    note: optional(text("Why the span supports the record or value"))[0] = None
+    note: optional(text("Why the span supports the record or value")) = None
 
 
 @cache
@@ -33,7 +36,7 @@ def annotation_model(table: Table) -> type[Row]:
         if name not in table.derived_fields
     }
     if table.has_evidence:
-        fields["evidence"] = (
+        fields[EVIDENCE] = (
             Annotated[list[EvidenceRef], Field(min_length=1, description="The spans that support the record")],
             ...,
         )
@@ -49,5 +52,5 @@ class NoFactSentence(Row):
 
     article: Annotated[str, Field(pattern=ID_PATTERN, description="article_id of the article")]
     line: Annotated[int, Field(ge=1, description="1-based line number of the sentence")]
-    quote: Annotated[str, Field(min_length=1, description="Text copied exactly from the sentence, enough to find it")]
+    quote: Annotated[str, Field(min_length=1, description="Text copied exactly from the sentence, enough to find it"), ExactCopy()]
     reason: text("Why the sentence carries no annotatable fact")

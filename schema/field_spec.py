@@ -11,7 +11,7 @@ from typing import Annotated, Any, Union, get_args, get_origin
 import annotated_types as at
 from pydantic.fields import FieldInfo
 
-from .fields import Coded, DateValue, Derived, References
+from .fields import Coded, DateValue, Derived, ExactCopy, RecordKey, RecordTableName, References
 
 KINDS = {str: "string", int: "integer", float: "number", bool: "boolean", dt.date: "date"}
 
@@ -34,6 +34,8 @@ class FieldSpec:
     derived: bool = False
     date_value: bool = False
     coded: bool = False
+    exact_copy: bool = False
+    record_key: str | None = None  # the column naming the record table this key points into
 
 
 def _unwrap(annotation: Any) -> tuple[Any, bool, list[Any]]:
@@ -53,6 +55,11 @@ def _unwrap(annotation: Any) -> tuple[Any, bool, list[Any]]:
             return annotation, nullable, metadata
 
 
+def nullable(annotation: Any) -> bool:
+    """Whether a field type allows None."""
+    return _unwrap(annotation)[1]
+
+
 def markers(info: FieldInfo) -> list[Any]:
     """All metadata of a field, including that inside ``X | None``."""
     return [*_unwrap(info.annotation)[2], *info.metadata]
@@ -70,6 +77,10 @@ def field_spec(name: str, info: FieldInfo) -> FieldSpec:
                 _read_constraint(constraint, facts)
         else:
             _read_constraint(item, facts)
+    if facts.pop("record_table", False):
+        from .table import record_table_names  # resolved once every table is declared
+
+        facts["enum"] = tuple(record_table_names())
     if isinstance(base, type) and issubclass(base, enum.Enum):
         facts["enum"] = tuple(member.value for member in base)
         kind = "string"
@@ -83,6 +94,12 @@ def field_spec(name: str, info: FieldInfo) -> FieldSpec:
 def _read_constraint(item: Any, facts: dict[str, Any]) -> None:
     if isinstance(item, References):
         facts["references"] = item.table
+    elif isinstance(item, RecordKey):
+        facts["record_key"] = item.table_field
+    elif isinstance(item, RecordTableName):
+        facts["record_table"] = True
+    elif isinstance(item, ExactCopy):
+        facts["exact_copy"] = True
     elif isinstance(item, Derived):
         facts["derived"] = True
     elif isinstance(item, DateValue):

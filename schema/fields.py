@@ -1,10 +1,12 @@
 """The field dictionary: every reusable field type, declared once with its constraints and description.
 
 A field type is an ``Annotated`` pydantic type. Besides pydantic's own constraints it may carry
-four markers that the generators read: ``References`` (a foreign key), ``Derived`` (computed by
-the build, never written in an annotation file), ``DateValue`` (an ISO 8601 date of reduced
-precision, published with its derived precision and bounds) and ``Coded`` (a code such as an ISO
-country code, which needs field evidence for the name it codes).
+markers that the generators and the build read: ``References`` (a foreign key), ``RecordKey`` (a key
+into whichever record table another column names), ``Derived`` (computed by the build, never written
+in an annotation file), ``DateValue`` (an ISO 8601 date of reduced precision, published with its
+derived precision and bounds), ``Coded`` (a code such as an ISO country code, which needs field
+evidence for the name it codes) and ``ExactCopy`` (text copied from the source: kept as written and
+found in the record's evidence).
 """
 
 import datetime as dt
@@ -35,6 +37,24 @@ class DateValue:
 @dataclass(frozen=True)
 class Coded:
     """Marks a code that never appears in the text: each value needs evidence naming what it codes."""
+
+
+@dataclass(frozen=True)
+class ExactCopy:
+    """Marks text copied character for character from the source: exempt from the NFC rule, and it must
+    occur in one of the record's evidence quotes."""
+
+
+@dataclass(frozen=True)
+class RecordTableName:
+    """Marks a column whose value names a record table; its vocabulary is every declared record table."""
+
+
+@dataclass(frozen=True)
+class RecordKey:
+    """Marks a column holding a primary key of the record table that column ``table_field`` names."""
+
+    table_field: str
 
 
 ID_PATTERN = r"^[a-z0-9]+(?:--?[a-z0-9]+)*$"  # words joined by "-"; "--" joins compound ids

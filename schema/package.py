@@ -1,5 +1,7 @@
 """Package-level metadata of the published data package (the version lives in pyproject.toml)."""
 
+from .table import TableKind
+
 NAME = "japan-us-summit"
 TITLE = "Japan-US summit, Tokyo, October 2025: facts from two news articles"
 DESCRIPTION = (
@@ -24,4 +26,12 @@ SOURCE_TEXT_RIGHTS = {
 }
 CONTRIBUTORS = [{"title": "japan-us-summit annotators", "roles": ["author", "annotator"]}]
 # Tables whose cells hold verbatim source text carry the source rights besides the annotation licence.
-VERBATIM_TABLES = ("source_lines", "evidence")
+VERBATIM_KINDS = (TableKind.SOURCE_LINES, TableKind.EVIDENCE)
+
+
+def sources(articles: list[dict]) -> list[dict[str, str]]:
+    """The descriptor's ``sources``: one per article, with its file and hash."""
+    return [
+        {"title": f"{a['publisher'] or 'Unattributed article'}: sources/{a['file']} (sha256 {a['sha256']})"}
+        for a in articles
+    ]

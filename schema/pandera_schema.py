@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import pandera.pandas as pa
 
+from japan_us_summit._layout import pandas_types
+
+from .arrow_schema import ARROW_TYPES
 from .field_spec import FieldSpec
 from .table import Table
 
-PANDAS_DTYPES = {"string": "string", "integer": "Int64", "number": "Float64", "boolean": "boolean", "date": pa.Date}
+
+def pandas_dtype(kind: str) -> object:
+    """The pandas dtype of a Table Schema type: the one the accessor gives."""
+    return pandas_types()[ARROW_TYPES[kind]]
 
 
 def column_checks(spec: FieldSpec) -> list[pa.Check]:
@@ -25,14 +31,24 @@ def column_checks(spec: FieldSpec) -> list[pa.Check]:
     return checks
 
 
-def pandera_schema(table: Table) -> pa.DataFrameSchema:
-    """Types, nullability, patterns, vocabularies, ranges, and primary-key uniqueness."""
-    single_key = table.primary_key[0] if len(table.primary_key) == 1 else None
+def pandera_schema(table: Table, *, written_checked: bool = False) -> pa.DataFrameSchema:
+    """Types, nullability, patterns, vocabularies, ranges, and primary-key uniqueness.
+
+    With ``written_checked`` (the build, which has checked every written value and written key as it read
+    them), values and keys are checked only in columns the build derives; types are checked everywhere.
+    """
+    key_checked = not written_checked or all(table.fields[name].derived for name in table.primary_key)
+    single_key = table.primary_key[0] if len(table.primary_key) == 1 and key_checked else None
+    compound_key = list(table.primary_key) if len(table.primary_key) > 1 and key_checked else None
+
+    def values(spec: FieldSpec) -> bool:
+        return spec.derived or not written_checked
+
     columns = {
         name: pa.Column(
-            PANDAS_DTYPES[spec.kind],
-            checks=column_checks(spec),
-            nullable=not spec.required,
+            pandas_dtype(spec.kind),
+            checks=column_checks(spec) if values(spec) else [],
+            nullable=not (spec.required and values(spec)),
             unique=name == single_key,
             description=spec.description,
         )
@@ -43,6 +59,6 @@ def pandera_schema(table: Table) -> pa.DataFrameSchema:
         name=table.name,
         strict=True,
         ordered=True,
-        unique=list(table.primary_key) if single_key is None else None,
+        unique=compound_key,
         report_duplicates="all",
     )

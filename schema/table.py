@@ -1,16 +1,18 @@
-"""The table declaration: a pydantic row model plus the keys and metadata every generator reads."""
+"""The table declaration: a pydantic row model plus its kind, keys and table rules, read by every generator."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache, cached_property
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
+import pandas as pd
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model, model_validator
 
-from .field_spec import FieldSpec, field_spec, markers
-from .fields import ArticleId, DateValue, Derived, IsoDate, LineNumber, References, text
+from .field_spec import FieldSpec, field_spec, markers, nullable
+from .fields import ArticleId, DateValue, Derived, ExactCopy, IsoDate, LineNumber, RecordTableName, References, text
 from .vocabularies import DateBasis, DatePrecision, Vocabulary
 
 
@@ -40,19 +42,66 @@ class Row(BaseModel):
         return self
 
 
+class TableKind(Vocabulary):
+    """Where a table's rows come from; the build treats each kind alike, whatever the table is called."""
+
+    SOURCE = "source"  # annotated: each row describes one file under sources/, which the build reads and checks
+    SOURCE_LINES = "source_lines"  # derived: one row per non-blank line of every source
+    RECORD = "record"  # annotated: every row is supported by evidence spans and carries its provenance
+    EVIDENCE = "evidence"  # derived: one row per evidence span of every record
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A broken table rule: the table, the row index at fault, the column, and what is wrong."""
+
+    table: str
+    index: int
+    field: str | None
+    message: str
+
+
+Frames = dict[str, pd.DataFrame]
+TableRule = Callable[[Frames], Iterator[Finding]]  # a rule over whole tables, declared beside a table
+
+
 def choice(vocabulary: type[Vocabulary], what: str) -> Any:
     """A field restricted to a closed vocabulary (its values, as strings, are accepted)."""
     return Annotated[vocabulary, Field(strict=False, description=what)]
 
 
-def optional(field_type: Any) -> tuple[Any, None]:
-    """A nullable field that may be left out."""
-    return (field_type | None, None)
+def optional(field_type: Any) -> Any:
+    """A nullable field; ``row_model`` makes it default to None, so it may be left out."""
+    return field_type | None
 
 
 def derived(field_type: Any) -> Any:
     """A field the build computes."""
     return Annotated[field_type, Derived()]
+
+
+def _record_table(name: str) -> str:
+    names = record_table_names()
+    if name not in names:
+        raise ValueError(f"{name!r} is not a record table (expected one of: {', '.join(names)})")
+    return name
+
+
+def record_table(what: str) -> Any:
+    """A field naming a record table; its vocabulary is derived from the declared tables."""
+    return Annotated[
+        str,
+        Field(description=what, json_schema_extra=lambda schema: schema.update(enum=record_table_names())),
+        AfterValidator(_record_table),
+        RecordTableName(),
+    ]
+
+
+def record_table_names() -> list[str]:
+    """Every table of kind ``record``, in declaration order."""
+    from .tables import TABLES  # the declarations import this module
+
+    return [name for name, table in TABLES.items() if table.kind == TableKind.RECORD]
 
 
 def date_fields(prefix: str, what: str) -> dict[str, Any]:
@@ -63,15 +112,20 @@ def date_fields(prefix: str, what: str) -> dict[str, Any]:
         f"{prefix}_earliest": optional(derived(Annotated[dt.date, Field(description=f"First day that {prefix} can denote")])),
         f"{prefix}_latest": optional(derived(Annotated[dt.date, Field(description=f"Last day that {prefix} can denote")])),
         f"{prefix}_basis": optional(choice(DateBasis, f"How {prefix} is known: stated in the text, inferred from it, or external")),
-        f"{prefix}_as_written": optional(text(f"{prefix} exactly as the text words it; it occurs in one of the row's evidence quotes")),
+        f"{prefix}_as_written": optional(Annotated[text(f"{prefix} exactly as the text words it; it occurs in one of the row's evidence quotes"), ExactCopy()]),
         f"{prefix}_note": optional(text(f"How {prefix} was inferred, or where an external {prefix} comes from")),
     }
 
 
+# Columns that a kind implies, named once here; the build reads them through these names.
+ARTICLE, LINE = "article_id", "line"  # provenance: a record's first evidence; a source line's key
+SOURCE_FILE, SOURCE_SHA256, SOURCE_LINE_COUNT = "file", "sha256", "line_count"  # a source row's file and its facts
+LINE_TEXT = "text"  # a source line's verbatim text
+
 NOTE = {"note": optional(text("Annotator's remark on the record: a caveat, an ambiguity or a decision"))}
 PROVENANCE = {
-    "article_id": derived(ArticleId),
-    "line": derived(Annotated[LineNumber, References("source_lines")]),
+    ARTICLE: derived(ArticleId),
+    LINE: derived(Annotated[LineNumber, References("source_lines")]),
 }
 
 
@@ -82,9 +136,10 @@ def date_prefixes(model: type[BaseModel]) -> list[str]:
 
 
 def row_model(name: str, fields: dict[str, Any], *, validators: dict[str, Any] | None = None) -> type[Row]:
-    """Make a row model whose columns are ``fields`` in order; its direct base holds the row rules."""
+    """Make a row model whose columns are ``fields`` in order (nullable ones default to None); its direct base holds the row rules."""
     rules = create_model(f"{name}Rules", __base__=Row, __validators__=validators or {})
-    return create_model(name, __base__=rules, **fields)
+    columns = {field: (kind, None) if nullable(kind) else kind for field, kind in fields.items()}
+    return create_model(name, __base__=rules, **columns)
 
 
 @dataclass(frozen=True)
@@ -95,15 +150,24 @@ class ForeignKey:
 
 @dataclass(frozen=True)
 class Table:
-    """A published table: its row model and the facts about it that a row model cannot carry."""
+    """A published table, declared completely: its kind, row model, keys and table rules."""
 
     name: str
     title: str
     description: str
+    kind: TableKind
     model: type[Row]
     primary_key: tuple[str, ...]
-    annotated: bool = True  # rows come from annotations/<name>.yaml
-    has_evidence: bool = True  # every row is supported by evidence spans and carries article_id and line
+    rules: tuple[TableRule, ...] = ()  # cross-row and cross-table rules; generic ones (keys, cycles) are derived
+
+    @property
+    def annotated(self) -> bool:
+        """Whether people write its rows (in ``annotations/``); other kinds are computed by the build."""
+        return self.kind in (TableKind.SOURCE, TableKind.RECORD)
+
+    @property
+    def has_evidence(self) -> bool:
+        return self.kind == TableKind.RECORD
 
     @cached_property
     def fields(self) -> dict[str, FieldSpec]:
@@ -118,7 +182,23 @@ class Table:
     def foreign_keys(self) -> tuple[ForeignKey, ...]:
         """Single-field references, and (article_id, line) to source_lines where a row names a line."""
         return tuple(
-            ForeignKey(("article_id", name) if spec.references == "source_lines" else (name,), spec.references)
+            ForeignKey((ARTICLE, name) if spec.references == "source_lines" else (name,), spec.references)
             for name, spec in self.fields.items()
             if spec.references
         )
+
+    @cached_property
+    def parent_keys(self) -> tuple[str, ...]:
+        """Columns that point back into this same table: following them must never form a cycle."""
+        return tuple(key.fields[0] for key in self.foreign_keys if key.table == self.name and len(key.fields) == 1)
+
+    @cached_property
+    def record_keys(self) -> tuple[tuple[str, str], ...]:
+        """(table column, key column) pairs: the key is a primary key of the record table the other column names."""
+        return tuple((spec.record_key, name) for name, spec in self.fields.items() if spec.record_key)
+
+
+def table_of_kind(tables: dict[str, Table], kind: TableKind) -> Table:
+    """The one table of ``kind`` among ``tables`` (the source, source-lines and evidence kinds have one each)."""
+    (table,) = [t for t in tables.values() if t.kind == kind]
+    return table

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Annotated, Any
 
 from pydantic import Field, model_validator
 
 from .fields import (
     CharOffset,
+    ExactCopy,
+    RecordKey,
     CountryCode,
     CurrencyCode,
     LanguageCode,
@@ -18,7 +21,21 @@ from .fields import (
     reference,
     text,
 )
-from .table import NOTE, PROVENANCE, RuleError, Table, choice, date_fields, derived, optional, row_model
+from .table import (
+    NOTE,
+    PROVENANCE,
+    Finding,
+    Frames,
+    RuleError,
+    Table,
+    TableKind,
+    choice,
+    date_fields,
+    derived,
+    optional,
+    record_table,
+    row_model,
+)
 from .vocabularies import (
     CommitmentKind,
     CommitmentStatus,
@@ -33,17 +50,6 @@ from .vocabularies import (
     Scale,
     Topic,
     ValueBasis,
-    Vocabulary,
-)
-
-
-# The record tables, named once: each Table below takes its name from here.
-RecordTable = Vocabulary(
-    "RecordTable",
-    [(name.upper(), name) for name in (
-        "people", "person_roles", "organizations", "locations", "meetings", "meeting_participants",
-        "commitments", "figures", "discrepancies", "discrepancy_readings",
-    )],
 )
 
 
@@ -82,12 +88,38 @@ def _figure_rules(row: Any) -> Any:
     return row
 
 
+def _target_figures(frames: Frames) -> Iterator[Finding]:
+    """A commitment's target figure names that commitment back."""
+    commitments, figures = frames["commitments"], frames["figures"]
+    owners = {figure: owner if isinstance(owner, str) else None for figure, owner in zip(figures["figure_id"], figures["commitment_id"])}
+    for index, commitment, figure in zip(commitments.index, commitments["commitment_id"], commitments["target_figure_id"]):
+        if figure in owners and owners[figure] != commitment:
+            yield Finding("commitments", index, "target_figure_id", f"figure {figure!r} does not belong to this commitment (its commitment_id must be {commitment!r})")
+
+
+def _deadline_after_made_date(frames: Frames) -> Iterator[Finding]:
+    """A deadline cannot end before the commitment was made."""
+    frame = frames["commitments"]
+    dated = frame[frame["deadline_latest"].notna() & frame["made_date_earliest"].notna()]
+    bad = dated[dated["deadline_latest"] < dated["made_date_earliest"]]
+    for index in bad.index:
+        yield Finding("commitments", index, "deadline", f"deadline {bad.at[index, 'deadline']} ends before the commitment was made ({bad.at[index, 'made_date']})")
+
+
+def _subject_field_exists(frames: Frames) -> Iterator[Finding]:
+    """A discrepancy's subject field is a field of its subject table."""
+    frame = frames["discrepancies"]
+    for index, table_name, field in zip(frame.index, frame["subject_table"], frame["subject_field"]):
+        if isinstance(field, str) and field not in TABLES[table_name].fields:
+            yield Finding("discrepancies", index, "subject_field", f"{field!r} is not a field of {table_name}")
+
+
 ARTICLES = Table(
     name="articles",
     title="Articles",
     description="The source articles, described once: file, publisher, publication date and how it is known, rights.",
     primary_key=("article_id",),
-    has_evidence=False,
+    kind=TableKind.SOURCE,
     model=row_model(
         "Article",
         {
@@ -111,8 +143,7 @@ SOURCE_LINES = Table(
     title="Source lines",
     description="Every non-blank line of every article, verbatim: the target of every provenance link.",
     primary_key=("article_id", "line"),
-    annotated=False,
-    has_evidence=False,
+    kind=TableKind.SOURCE_LINES,
     model=row_model(
         "SourceLine",
         {
@@ -124,10 +155,11 @@ SOURCE_LINES = Table(
 )
 
 PEOPLE = Table(
-    name=RecordTable.PEOPLE.value,
+    name="people",
     title="People",
     description="Every person the articles mention, named or not; one row per real person across both articles.",
     primary_key=("person_id",),
+    kind=TableKind.RECORD,
     model=row_model(
         "Person",
         {
@@ -142,10 +174,11 @@ PEOPLE = Table(
 )
 
 ORGANIZATIONS = Table(
-    name=RecordTable.ORGANIZATIONS.value,
+    name="organizations",
     title="Organizations",
     description="Parties, parliaments, governments, armed forces, intergovernmental bodies and news agencies.",
     primary_key=("organization_id",),
+    kind=TableKind.RECORD,
     model=row_model(
         "Organization",
         {
@@ -161,17 +194,18 @@ ORGANIZATIONS = Table(
 )
 
 PERSON_ROLES = Table(
-    name=RecordTable.PERSON_ROLES.value,
+    name="person_roles",
     title="Person roles",
     description="Each title or role a person holds, as each article states it (one row per article and wording).",
     primary_key=("role_id",),
+    kind=TableKind.RECORD,
     model=row_model(
         "PersonRole",
         {
             "role_id": record_id("Stable id of the role statement"),
             "person_id": reference("people", "The person who holds the role"),
             "title": text("The role, normalized (e.g. 'Prime Minister of Japan')"),
-            "title_as_written": text("The role exactly as the article words it; it occurs in the row's evidence"),
+            "title_as_written": Annotated[text("The role exactly as the article words it; it occurs in the row's evidence"), ExactCopy()],
             "status": choice(RoleStatus, "Whether the article presents the role as current, former or future"),
             "organization_id": optional(reference("organizations", "The organization the role belongs to")),
             "country_code": optional(CountryCode),
@@ -182,10 +216,11 @@ PERSON_ROLES = Table(
 )
 
 LOCATIONS = Table(
-    name=RecordTable.LOCATIONS.value,
+    name="locations",
     title="Locations",
     description="Countries, cities, venues, bases, seas, regions, vessels and aircraft, each inside its parent.",
     primary_key=("location_id",),
+    kind=TableKind.RECORD,
     model=row_model(
         "Location",
         {
@@ -201,10 +236,11 @@ LOCATIONS = Table(
 )
 
 MEETINGS = Table(
-    name=RecordTable.MEETINGS.value,
+    name="meetings",
     title="Meetings and dated events",
     description="Summits, talks, audiences, calls, visits and other dated events, with place, date and status.",
     primary_key=("meeting_id",),
+    kind=TableKind.RECORD,
     model=row_model(
         "Meeting",
         {
@@ -222,10 +258,11 @@ MEETINGS = Table(
 )
 
 MEETING_PARTICIPANTS = Table(
-    name=RecordTable.MEETING_PARTICIPANTS.value,
+    name="meeting_participants",
     title="Meeting participants",
     description="Who takes part in each meeting or event, and in what role: a person or an organization.",
     primary_key=("participant_id",),
+    kind=TableKind.RECORD,
     model=row_model(
         "MeetingParticipant",
         {
@@ -242,10 +279,11 @@ MEETING_PARTICIPANTS = Table(
 )
 
 COMMITMENTS = Table(
-    name=RecordTable.COMMITMENTS.value,
+    name="commitments",
     title="Commitments",
     description="Pledges, agreements, demands, expectations and plans: who, to whom, on what, by when, and status.",
     primary_key=("commitment_id",),
+    kind=TableKind.RECORD,
     model=row_model(
         "Commitment",
         {
@@ -270,13 +308,15 @@ COMMITMENTS = Table(
         },
         validators={"_some_actor": _at_least_one("actor_person_id", "actor_organization_id", "actor_country_code")},
     ),
+    rules=(_target_figures, _deadline_after_made_date),
 )
 
 FIGURES = Table(
-    name=RecordTable.FIGURES.value,
+    name="figures",
     title="Figures",
     description="Every number the articles use as a measure: percentages, money, counts, durations.",
     primary_key=("figure_id",),
+    kind=TableKind.RECORD,
     model=row_model(
         "Figure",
         {
@@ -286,7 +326,7 @@ FIGURES = Table(
             "unit": choice(FigureUnit, "Unit of value; for money, currency names the currency"),
             "currency": optional(CurrencyCode),
             "scale": choice(Scale, "The scale word the text uses ('billion'), or 'one'"),
-            "value_as_written": text("The number exactly as the text words it; it occurs in the row's evidence"),
+            "value_as_written": Annotated[text("The number exactly as the text words it; it occurs in the row's evidence"), ExactCopy()],
             "value_basis": choice(ValueBasis, "Whether value is stated as written or normalized from the wording"),
             "value_note": optional(text("How value was normalized, or why it is empty")),
             "commitment_id": optional(reference("commitments", "The commitment the figure belongs to")),
@@ -299,16 +339,17 @@ FIGURES = Table(
 )
 
 DISCREPANCIES = Table(
-    name=RecordTable.DISCREPANCIES.value,
+    name="discrepancies",
     title="Discrepancies",
     description="Points where the articles disagree about a record; each reading is in discrepancy_readings.",
     primary_key=("discrepancy_id",),
+    kind=TableKind.RECORD,
     model=row_model(
         "Discrepancy",
         {
             "discrepancy_id": record_id("Stable id of the discrepancy"),
-            "subject_table": choice(RecordTable, "Table of the record the articles disagree about"),
-            "subject_id": Annotated[str, Field(description="Primary key of that record")],
+            "subject_table": record_table("Table of the record the articles disagree about"),
+            "subject_id": Annotated[str, Field(description="Primary key of that record"), RecordKey("subject_table")],
             "subject_field": optional(Annotated[str, Field(description="The field whose value is disputed, where it is one field")]),
             "description": text("What the articles disagree about"),
             "assessment": text("Which reading the other article and the dataset support, and why"),
@@ -316,13 +357,15 @@ DISCREPANCIES = Table(
             **PROVENANCE,
         },
     ),
+    rules=(_subject_field_exists,),
 )
 
 DISCREPANCY_READINGS = Table(
-    name=RecordTable.DISCREPANCY_READINGS.value,
+    name="discrepancy_readings",
     title="Discrepancy readings",
     description="Each article's reading of a disputed point, with its evidence.",
     primary_key=("reading_id",),
+    kind=TableKind.RECORD,
     model=row_model(
         "DiscrepancyReading",
         {
@@ -336,13 +379,6 @@ DISCREPANCY_READINGS = Table(
     ),
 )
 
-RECORD_TABLES = (
-    PEOPLE, PERSON_ROLES, ORGANIZATIONS, LOCATIONS, MEETINGS, MEETING_PARTICIPANTS,
-    COMMITMENTS, FIGURES, DISCREPANCIES, DISCREPANCY_READINGS,
-)
-if tuple(RecordTable.values()) != tuple(t.name for t in RECORD_TABLES):
-    raise RuntimeError("RECORD_TABLES must hold one table per RecordTable member, in its order")
-
 EVIDENCE = Table(
     name="evidence",
     title="Evidence",
@@ -351,26 +387,28 @@ EVIDENCE = Table(
         "W3C Web Annotation TextQuoteSelector (exact, prefix, suffix) and TextPositionSelector (start, end)."
     ),
     primary_key=("evidence_id",),
-    annotated=False,
-    has_evidence=False,
+    kind=TableKind.EVIDENCE,
     model=row_model(
         "Evidence",
         {
             "evidence_id": derived(Annotated[str, Field(pattern=r"^[a-z_]+/[a-z0-9-]+/[a-z0-9-]+/[0-9]+/[0-9]+-[0-9]+(?:/[a-z_]+)?$", description="Stable id: table/record/article/line/start-end[/field]")]),
-            "record_table": derived(choice(RecordTable, "Table of the supported record")),
-            "record_id": derived(Annotated[str, Field(description="Primary key of the supported record")]),
-            "field": derived(optional(Annotated[str, Field(description="The record field whose value the span supports; empty when it supports the record as a whole")])[0]),
+            "record_table": derived(record_table("Table of the supported record")),
+            "record_id": derived(Annotated[str, Field(description="Primary key of the supported record"), RecordKey("record_table")]),
+            "field": derived(optional(Annotated[str, Field(description="The record field whose value the span supports; empty when it supports the record as a whole")])),
             "basis": derived(choice(ValueBasis, "Whether the span states the value, or the value is normalized or inferred from it")),
             "article_id": derived(reference("articles", "The article the span is in")),
             "line": derived(Annotated[LineNumber, Field(description="1-based line number of the span"), References("source_lines")]),
             "char_start": derived(CharOffset),
             "char_end": derived(Annotated[int, Field(ge=1, description="0-based, end-exclusive character offset within the line")]),
             "quote": derived(Annotated[str, Field(min_length=1, description="The exact text of the span: line[char_start:char_end]")]),
-            "prefix": derived(optional(Annotated[str, Field(max_length=32, description="Up to 32 characters before the span on its line")])[0]),
-            "suffix": derived(optional(Annotated[str, Field(max_length=32, description="Up to 32 characters after the span on its line")])[0]),
+            "prefix": derived(optional(Annotated[str, Field(max_length=32, description="Up to 32 characters before the span on its line")])),
+            "suffix": derived(optional(Annotated[str, Field(max_length=32, description="Up to 32 characters after the span on its line")])),
             **NOTE,
         },
     ),
 )
 
-TABLES: dict[str, Table] = {t.name: t for t in (ARTICLES, SOURCE_LINES, *RECORD_TABLES, EVIDENCE)}
+TABLES: dict[str, Table] = {t.name: t for t in (
+    ARTICLES, SOURCE_LINES, PEOPLE, PERSON_ROLES, ORGANIZATIONS, LOCATIONS, MEETINGS, MEETING_PARTICIPANTS,
+    COMMITMENTS, FIGURES, DISCREPANCIES, DISCREPANCY_READINGS, EVIDENCE,
+)}

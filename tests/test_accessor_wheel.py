@@ -2,8 +2,9 @@
 
 ``python -m build`` without ``--sdist``/``--wheel`` builds the sdist and then the wheel *from that sdist*, so
 this also proves the sdist is complete. ``--no-isolation`` uses the installed hatchling (no network). The
-venv sees the system's pandas, pyarrow and polars (``--system-site-packages``); the wheel is installed
-into it with ``--no-deps``. Each build step runs outside the repository, whose ``build.py`` would
+new venv sees the test interpreter's pandas, pyarrow and polars through a ``.pth`` line naming that
+interpreter's site-packages (``--system-site-packages`` would expose the *base* interpreter's packages
+instead, which in a plain venv lack them); the wheel is installed into it with ``--no-deps``. Each build step runs outside the repository, whose ``build.py`` would
 otherwise shadow PyPA's ``build``.
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import pickle
+import site
 import subprocess
 import sys
 import tarfile
@@ -63,8 +65,11 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 def installed(built: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """The python of a fresh venv with the wheel installed, and an empty folder outside the repository to run it in."""
     work = tmp_path_factory.mktemp("venv")
-    assert run([sys.executable, "-m", "venv", "--system-site-packages", str(work / "venv")], cwd=work).returncode == 0
+    assert run([sys.executable, "-m", "venv", str(work / "venv")], cwd=work).returncode == 0
     python = work / "venv" / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+    purelib = run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], cwd=work).stdout.strip()
+    # A plain path line: the directory joins sys.path, but its own .pth files (this checkout's editable install) are not run.
+    (Path(purelib) / "outer-site-packages.pth").write_text("\n".join(dict.fromkeys(site.getsitepackages())) + "\n", encoding="utf-8")
     done = run([str(python), "-m", "pip", "install", "--no-deps", "--force-reinstall", str(built[0])], cwd=work)
     assert done.returncode == 0, done.stdout + done.stderr
     outside = work / "outside"

@@ -171,7 +171,7 @@ def test_every_published_resource_path_stays_inside_the_package():
     for resource in descriptor_of(ROOT / "datapackage")["resources"]:
         assert safe_path(ROOT / "datapackage", resource["path"]).is_file()
     for name in TABLES:
-        for form in publishing.FORMS:
+        for form in publishing.FORMATS:
             safe_path(ROOT / "datapackage", resource_path(name, form))
 
 

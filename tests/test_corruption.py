@@ -651,7 +651,7 @@ def _(p: Project) -> Expect:
     first = f.records()[0]["file"]
     line = f.set(1, "file", first)
     f.save()
-    return Expect(f.name, line, "file", rf"{first} is already described by article '{f.id(0)}'", "articles", f.id(1))
+    return Expect(f.name, line, "file", rf"{first} is already described by articles row '{f.id(0)}'", "articles", f.id(1))
 
 
 # -- the tests ---------------------------------------------------------------------------------------------------

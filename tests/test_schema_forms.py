@@ -21,7 +21,7 @@ from schema.vocabularies import Vocabulary
 
 JSON_KINDS = {"string": "string", "integer": "integer", "number": "number", "boolean": "boolean"}
 ARROW_KINDS = {pa.string(): "string", pa.int64(): "integer", pa.float64(): "number", pa.bool_(): "boolean", pa.date32(): "date"}
-PANDERA_KINDS = {"string": "string", "Int64": "integer", "Float64": "number", "boolean": "boolean", "date": "date"}
+PANDERA_KINDS = {"string": "string", "Int64": "integer", "Float64": "number", "boolean": "boolean", "date32": "date"}
 
 
 def from_pydantic(model) -> dict[str, dict]:
@@ -32,7 +32,7 @@ def from_pydantic(model) -> dict[str, dict]:
         branches = prop.get("anyOf", [prop])
         nullable = {"type": "null"} in branches
         (branch,) = [b for b in branches if b != {"type": "null"}]
-        enum = None
+        enum = branch.get("enum")  # inline: a vocabulary derived from the declarations (record table names)
         if "$ref" in branch:
             enum = definitions[branch["$ref"].split("/")[-1]]["enum"]
             kind = "string"

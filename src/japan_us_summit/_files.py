@@ -22,17 +22,15 @@ import json
 from dataclasses import dataclass
 from functools import cached_property
 from importlib import metadata, resources
-from pathlib import Path, PurePosixPath, PureWindowsPath
+from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urlparse
 from urllib.request import url2pathname
 
 from ._errors import REINSTALL, DataFileError, UnknownTableError, UnsafePathError
+from ._layout import DESCRIPTOR, FORMATS, PACKAGE_DIR, is_plain_relative
 
 DISTRIBUTION = "japan-us-summit"
-DESCRIPTOR = "datapackage.json"
-CHECKOUT_DATA = "datapackage"  # the folder pyproject.toml force-includes as japan_us_summit/data
-FORMATS = ("parquet", "csv")
 
 
 def data_folder() -> Path:
@@ -43,9 +41,9 @@ def data_folder() -> Path:
     checkout = _editable_checkout()
     if checkout is None:
         raise DataFileError(f"The japan-us-summit data folder {shipped} is missing. {REINSTALL}")
-    if not (checkout / CHECKOUT_DATA).is_dir():
-        raise DataFileError(f"This editable install reads {checkout / CHECKOUT_DATA}, which is missing; run: python build.py build")
-    return checkout / CHECKOUT_DATA
+    if not (checkout / PACKAGE_DIR).is_dir():
+        raise DataFileError(f"This editable install reads {checkout / PACKAGE_DIR}, which is missing; run: python build.py build")
+    return checkout / PACKAGE_DIR
 
 
 def _editable_checkout() -> Path | None:
@@ -142,7 +140,7 @@ class DataPackage:
     def file(self, resource: dict[str, Any]) -> Path:
         """The file of ``resource``, guaranteed to lie inside the data folder."""
         relative = resource.get("path")
-        if not isinstance(relative, str) or not _is_plain_relative(relative):
+        if not isinstance(relative, str) or not is_plain_relative(relative):
             raise UnsafePathError(
                 f"{self.folder / DESCRIPTOR} gives resource {resource.get('name')!r} the path {relative!r}, "
                 f"which is not a relative path inside the data folder. {REINSTALL}"
@@ -181,17 +179,6 @@ class DataPackage:
         except OSError as error:
             problem = f"unreadable ({error.strerror})"
         return FileCheck(resource["name"], resource["path"], problem)
-
-
-def _is_plain_relative(relative: str) -> bool:
-    pure = PurePosixPath(relative)
-    return (
-        bool(pure.parts)
-        and "\\" not in relative
-        and not pure.is_absolute()
-        and not PureWindowsPath(relative).drive
-        and ".." not in pure.parts
-    )
 
 
 def _mismatch(resource: dict[str, Any], data: bytes) -> str | None:

@@ -17,6 +17,7 @@ import pyarrow.parquet as pq
 
 from ._errors import REINSTALL, DataFileError, MissingBackendError
 from ._files import DataPackage
+from ._layout import pandas_types
 
 BACKENDS = ("pandas", "arrow", "polars")
 
@@ -69,16 +70,7 @@ def _typed(table: pa.Table, fields: list[dict[str, Any]]) -> pa.Table:
 
 
 def _pandas(table: pa.Table) -> Any:
-    import pandas as pd  # imported on use, so arrow and polars users do not pay for it
-
-    types = {
-        pa.string(): pd.StringDtype(),
-        pa.int64(): pd.Int64Dtype(),
-        pa.float64(): pd.Float64Dtype(),
-        pa.bool_(): pd.BooleanDtype(),
-        pa.date32(): pd.ArrowDtype(pa.date32()),
-    }
-    return table.to_pandas(types_mapper=types.get)
+    return table.to_pandas(types_mapper=pandas_types().get)
 
 
 def _polars() -> Any:
