@@ -306,3 +306,33 @@ def test_the_accessor_imports_no_build_time_libraries():
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert run.stdout.strip() == "[]"
 
+
+
+# --- a long-running process ------------------------------------------------------------------------
+
+
+def test_each_file_is_hashed_once_per_process(data_copy: Path, monkeypatch: pytest.MonkeyPatch):
+    package, hashed = DataPackage(data_copy), []
+    real = _files._mismatch
+    monkeypatch.setattr(_files, "_mismatch", lambda resource, data: hashed.append(resource["name"]) or real(resource, data))
+    for _ in range(3):
+        package.read(package.resource("people", "parquet"))
+    assert hashed == ["people-parquet"]
+    flip_one_byte(data_copy / "parquet" / "people.parquet")  # a changed file is hashed again, and caught
+    with pytest.raises(jus.DataFileError, match="corrupted"):
+        package.read(package.resource("people", "parquet"))
+
+
+def test_a_rebuilt_package_is_read_afresh_not_called_corrupted(data_copy: Path):
+    """A process that loaded data before a rebuild reads the new files with the new descriptor."""
+    package = DataPackage(data_copy)
+    before = package.read(package.resource("people", "csv"))
+    rebuilt = before.replace(b"Donald Trump", b"Donald J. Trump")
+    (data_copy / "csv" / "people.csv").write_bytes(rebuilt)
+    descriptor = json.loads((data_copy / "datapackage.json").read_text(encoding="utf-8"))
+    resource = next(r for r in descriptor["resources"] if r["name"] == "people")
+    resource["bytes"], resource["hash"] = len(rebuilt), "sha256:" + hashlib.sha256(rebuilt).hexdigest()
+    descriptor["version"] = "9.9.9"
+    (data_copy / "datapackage.json").write_text(json.dumps(descriptor, indent=1), encoding="utf-8")
+    assert package.read(package.resource("people", "csv")) == rebuilt
+    assert package.descriptor["version"] == "9.9.9"

@@ -20,7 +20,6 @@ import difflib
 import hashlib
 import json
 from dataclasses import dataclass
-from functools import cached_property
 from importlib import metadata, resources
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -103,16 +102,28 @@ class DataPackage:
 
     def __init__(self, folder: Path) -> None:
         self.folder = Path(folder)
+        self._descriptor: tuple[tuple[int, int], dict[str, Any]] | None = None
+        self._verified: set[tuple[str, tuple[int, int], str]] = set()  # (path, (size, mtime), hash) checked already
 
-    @cached_property
+    @property
     def descriptor(self) -> dict[str, Any]:
+        """The parsed ``datapackage.json``, read again whenever the file changes (a rebuilt package)."""
         path = self.folder / DESCRIPTOR
         try:
-            return json.loads(path.read_text(encoding="utf-8"))
+            stamp = _stamp(path)
         except FileNotFoundError:
             raise DataFileError(f"{path} is missing. {REINSTALL}") from None
-        except (OSError, ValueError) as error:
-            raise DataFileError(f"{path} cannot be read ({error}). {REINSTALL}") from None
+        except OSError as error:
+            raise DataFileError(f"{path} cannot be read ({error.strerror}). {REINSTALL}") from None
+        if self._descriptor is None or self._descriptor[0] != stamp:
+            try:
+                self._descriptor = (stamp, json.loads(path.read_text(encoding="utf-8")))
+            except FileNotFoundError:
+                raise DataFileError(f"{path} is missing. {REINSTALL}") from None
+            except (OSError, ValueError) as error:
+                raise DataFileError(f"{path} cannot be read ({error}). {REINSTALL}") from None
+            self._verified.clear()
+        return self._descriptor[1]
 
     def tables(self) -> list[str]:
         """Names of the tabular resources, in descriptor order."""
@@ -153,17 +164,22 @@ class DataPackage:
         return path
 
     def read(self, resource: dict[str, Any]) -> bytes:
-        """The bytes of ``resource``'s file, after checking them against the descriptor's size and hash."""
+        """The bytes of ``resource``'s file, checked against the descriptor's size and hash once per process
+        (again only when the file's size or modification time changes)."""
         path = self.file(resource)
         try:
+            stamp = _stamp(path)
             data = path.read_bytes()
         except FileNotFoundError:
             raise DataFileError(f"{path} is missing. {REINSTALL}") from None
         except OSError as error:
             raise DataFileError(f"{path} cannot be read ({error.strerror}). {REINSTALL}") from None
-        problem = _mismatch(resource, data)
-        if problem is not None:
-            raise DataFileError(f"{path} is corrupted: {problem}. {REINSTALL}")
+        checked = (str(path), stamp, str(resource.get("hash")))
+        if checked not in self._verified:
+            problem = _mismatch(resource, data)
+            if problem is not None:
+                raise DataFileError(f"{path} is corrupted: {problem}. {REINSTALL}")
+            self._verified.add(checked)
         return data
 
     def verify(self) -> Verification:
@@ -179,6 +195,12 @@ class DataPackage:
         except OSError as error:
             problem = f"unreadable ({error.strerror})"
         return FileCheck(resource["name"], resource["path"], problem)
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    """The size and modification time of ``path``: what changes when a build replaces it."""
+    status = path.stat()
+    return status.st_size, status.st_mtime_ns
 
 
 def _mismatch(resource: dict[str, Any], data: bytes) -> str | None:
