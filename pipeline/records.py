@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from schema.annotation import EVIDENCE
 from schema.table import ARTICLE, LINE, Table, TableKind
+from schema.tables import TABLES
 
 from .assembly import Assembly, Where, only
 from .derive import with_dates
+from .links import link_rows
 from .evidence_rows import anchored_evidence, well_formed_refs
 
 
@@ -24,7 +26,7 @@ def records(assembly: Assembly, table: Table) -> None:
             assembly.invalid_ids[table.name].add(item.record_id)
             continue
         quotes = [span["quote"] for span, _ in spans]
-        values = record.model_dump(exclude={EVIDENCE})
+        values = record.model_dump(exclude={EVIDENCE, *(link.written_in for link in table.links(TABLES))})
         supported = {span["field"] for span, _ in spans}
         for name, value in values.items():
             if value is None:
@@ -37,6 +39,7 @@ def records(assembly: Assembly, table: Table) -> None:
         assembly.add_row(table, with_dates(table, values) | {ARTICLE: first[ARTICLE], LINE: first[LINE]}, where)
         for span, span_where in spans:
             assembly.add_row(evidence, span | {table_column: table.name, key_column: values[key]}, span_where)
+        link_rows(assembly, item)
     for item in assembly.written.get(table.name, []):
         if item.record is None:  # its own errors are reported; its evidence is still checked
             anchored_evidence(assembly, item, well_formed_refs(item.mapping.get(EVIDENCE)))

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from schema.tables import TABLES
 from schema.table import LINE_TEXT, SOURCE_FILE, SOURCE_LINE_COUNT, SOURCE_SHA256, Table, TableKind
 
 from .annotations import WrittenRecord
 from .assembly import Assembly, Where, only
 from .derive import with_dates
+from .links import link_rows
 from .problems import Problem
 from .project import ANNOTATIONS_DIR, SOURCES_DIR
 from .sources import Source, SourceError, read_source
@@ -25,7 +27,9 @@ def read_sources(assembly: Assembly, table: Table) -> None:
             assembly.invalid_ids[table.name].add(item.record_id)
             continue
         assembly.sources[item.record_id] = source
-        assembly.add_row(table, with_dates(table, record.model_dump() | {SOURCE_LINE_COUNT: len(source.lines)}), where)
+        values = record.model_dump(exclude={link.written_in for link in table.links(TABLES)})
+        assembly.add_row(table, with_dates(table, values | {SOURCE_LINE_COUNT: len(source.lines)}), where)
+        link_rows(assembly, item)
     described = {item.mapping.get(SOURCE_FILE) for item in assembly.written.get(table.name, [])}
     for path in sorted((assembly.root / SOURCES_DIR).glob("*")):
         if path.name not in described and table.name not in assembly.unreadable:

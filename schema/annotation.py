@@ -29,7 +29,10 @@ class EvidenceRef(Row):
 
 @cache
 def annotation_model(table: Table) -> type[Row]:
-    """The model of one record in the table's annotation file: its row model less derived fields, plus evidence."""
+    """The model of what a person writes for one row: its row model less derived fields, plus evidence and
+    the lists of the link tables it may carry (each item: the link table's model less derived fields)."""
+    from .tables import TABLES  # the declarations import this module's neighbours, not this module
+
     fields = {
         name: (info.annotation, info)
         for name, info in table.model.model_fields.items()
@@ -39,6 +42,11 @@ def annotation_model(table: Table) -> type[Row]:
         fields[EVIDENCE] = (
             Annotated[list[EvidenceRef], Field(min_length=1, description="The spans that support the record")],
             ...,
+        )
+    for link in table.links(TABLES):
+        fields[link.written_in] = (
+            Annotated[list[annotation_model(link)], Field(min_length=1, description=link.description)] | None,
+            None,
         )
     return create_model(
         f"{table.model.__name__}Annotation",

@@ -80,7 +80,7 @@ def _language_code(code: str) -> str:
     return code
 
 
-def _calendar_date(value: str) -> str:
+def calendar_date(value: str) -> str:
     year, month, day = (value.split("-") + [None, None])[:3]
     try:
         dt.date(int(year), int(month or 1), int(day or 1))
@@ -132,7 +132,7 @@ IsoDate = Annotated[
         pattern=ISO_DATE_PATTERN,
         description="ISO 8601 date at the precision the source supports: YYYY, YYYY-MM or YYYY-MM-DD",
     ),
-    AfterValidator(_calendar_date),
+    AfterValidator(calendar_date),
     DateValue(),
 ]
 ArticleId = Annotated[

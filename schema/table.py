@@ -49,6 +49,7 @@ class TableKind(Vocabulary):
     SOURCE_LINES = "source_lines"  # derived: one row per non-blank line of every source
     RECORD = "record"  # annotated: every row is supported by evidence spans and carries its provenance
     EVIDENCE = "evidence"  # derived: one row per evidence span of every record
+    LINK = "link"  # written inside a record, as a list under the table's ``written_in`` key: one row per item
 
 
 @dataclass(frozen=True)
@@ -159,6 +160,8 @@ class Table:
     model: type[Row]
     primary_key: tuple[str, ...]
     rules: tuple[TableRule, ...] = ()  # cross-row and cross-table rules; generic ones (keys, cycles) are derived
+    written_in: str | None = None  # link kind: the key under which a record lists this table's items
+    link_of: tuple[str, ...] | None = None  # link kind: the record tables that may list items (None: every one)
 
     @property
     def annotated(self) -> bool:
@@ -168,6 +171,12 @@ class Table:
     @property
     def has_evidence(self) -> bool:
         return self.kind == TableKind.RECORD
+
+    def links(self, tables: dict[str, Table]) -> list[Table]:
+        """The link tables whose items a record of this table may list."""
+        if not self.annotated:
+            return []
+        return [t for t in tables.values() if t.kind == TableKind.LINK and (t.link_of is None or self.name in t.link_of)]
 
     @cached_property
     def fields(self) -> dict[str, FieldSpec]:

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated, Any
 
-from pydantic import Field, model_validator
+from pydantic import AfterValidator, Field, model_validator
 
 from .fields import (
     CharOffset,
     ExactCopy,
+    ISO_DATE_PATTERN,
+    calendar_date,
     RecordKey,
     CountryCode,
     CurrencyCode,
@@ -25,6 +27,7 @@ from .table import (
     NOTE,
     PROVENANCE,
     Finding,
+    date_prefixes,
     Frames,
     RuleError,
     Table,
@@ -37,7 +40,13 @@ from .table import (
     row_model,
 )
 from .vocabularies import (
+    ClaimantKind,
     CommitmentKind,
+    ComparisonKind,
+    DateBasis,
+    Modality,
+    Polarity,
+    RelationPredicate,
     CommitmentStatus,
     FigureUnit,
     LocationKind,
@@ -108,10 +117,98 @@ def _deadline_after_made_date(frames: Frames) -> Iterator[Finding]:
 
 def _subject_field_exists(frames: Frames) -> Iterator[Finding]:
     """A discrepancy's subject field is a field of its subject table."""
-    frame = frames["discrepancies"]
+    frame = frames["comparisons"]
     for index, table_name, field in zip(frame.index, frame["subject_table"], frame["subject_field"]):
         if isinstance(field, str) and field not in TABLES[table_name].fields:
-            yield Finding("discrepancies", index, "subject_field", f"{field!r} is not a field of {table_name}")
+            yield Finding("comparisons", index, "subject_field", f"{field!r} is not a field of {table_name}")
+
+
+def _every_comparison_has_a_reading(frames: Frames) -> Iterator[Finding]:
+    """A comparison has at least one reading (an omission has one: the article that reports the point)."""
+    frame = frames["comparisons"]
+    for index in frame.index[~frame["comparison_id"].isin(frames["comparison_readings"]["comparison_id"])]:
+        yield Finding("comparisons", index, None, "comparison has no reading (expected a comparison_readings row per article that speaks to it)")
+
+
+def _every_claim_is_about_a_record(frames: Frames) -> Iterator[Finding]:
+    """A claim names at least one record it is about."""
+    frame = frames["claims"]
+    for index in frame.index[~frame["claim_id"].isin(frames["claim_subjects"]["record_id"])]:
+        yield Finding("claims", index, None, "claim is about no record (expected an 'about' list naming at least one)")
+
+
+def _claimant_rules(row: Any) -> Any:
+    person, organization = row.claimant_person_id is not None, row.claimant_organization_id is not None
+    wanted = {
+        ClaimantKind.PERSON.value: (True, False),
+        ClaimantKind.ORGANIZATION.value: (False, True),
+        ClaimantKind.ARTICLE_VOICE.value: (False, False),
+        ClaimantKind.REPORTED_CONSENSUS.value: (False, False),
+    }.get(row.claimant_kind)
+    if wanted is not None and (person, organization) != wanted:
+        raise RuleError("claimant_kind", f"a claimant of kind {row.claimant_kind!r} takes "
+                        + {(True, False): "claimant_person_id only", (False, True): "claimant_organization_id only",
+                           (False, False): "neither claimant_person_id nor claimant_organization_id"}[wanted])
+    if row.claimant_kind in (ClaimantKind.ANONYMOUS_SOURCE.value, ClaimantKind.REPORTED_CONSENSUS.value) and row.claimant_description is None:
+        raise RuleError("claimant_description", f"a claimant of kind {row.claimant_kind!r} needs claimant_description, the text's words for it")
+    return row
+
+
+# Which tables each predicate may join: (subject tables, object tables); None allows any record table.
+RELATION_DOMAINS: dict[str, tuple[tuple[str, ...] | None, tuple[str, ...] | None]] = {
+    RelationPredicate.PROTEGE_OF.value: (("people",), ("people",)),
+    RelationPredicate.RAPPORT_WITH.value: (("people",), ("people",)),
+    RelationPredicate.MEMBER_OF.value: (("people", "organizations"), ("organizations",)),
+    RelationPredicate.LEADER_OF.value: (("people",), ("organizations",)),
+    RelationPredicate.COALITION_PARTNER_OF.value: (("organizations",), ("organizations",)),
+    RelationPredicate.ALLIED_WITH.value: (("organizations",), ("organizations",)),
+    RelationPredicate.RIVAL_OF.value: (("organizations",), ("organizations",)),
+    RelationPredicate.OPERATOR_OF.value: (("organizations",), ("locations",)),
+    RelationPredicate.PART_OF.value: (("meetings", "commitments"), ("meetings", "commitments")),
+    RelationPredicate.FOLLOWS.value: (("meetings",), ("meetings",)),
+    RelationPredicate.BASED_ON.value: (("meetings", "commitments"), ("meetings", "commitments")),
+    RelationPredicate.IN_CONTEXT_OF.value: (None, None),
+    RelationPredicate.LOCATED_IN.value: (("locations",), ("locations",)),
+    RelationPredicate.DIRECTION_FROM.value: (("locations",), ("locations",)),
+}
+
+
+def _relation_domain(row: Any) -> Any:
+    subjects, objects = RELATION_DOMAINS[row.predicate]
+    if subjects is not None and row.subject_table not in subjects:
+        raise RuleError("subject_table", f"{row.predicate!r} takes a subject from {', '.join(subjects)} (got {row.subject_table!r})")
+    if objects is not None and row.object_table not in objects:
+        raise RuleError("object_table", f"{row.predicate!r} takes an object from {', '.join(objects)} (got {row.object_table!r})")
+    if (row.subject_table, row.subject_id) == (row.object_table, row.object_id):
+        raise RuleError("object_id", "a record cannot be related to itself")
+    return row
+
+
+def _cited_field_exists(frames: Frames) -> Iterator[Finding]:
+    """A citation's field is an annotated field of the citing table."""
+    frame = frames["citations"]
+    for index, table, field in zip(frame.index, frame["record_table"], frame["field"]):
+        if isinstance(field, str) and (field not in TABLES[table].fields or field in TABLES[table].derived_fields):
+            yield Finding("citations", index, "field", f"{field!r} is not an annotated field of {table}")
+
+
+def _external_values_cite_a_reference(frames: Frames) -> Iterator[Finding]:
+    """A date whose basis is external, and a value whose evidence basis is external, cite a reference for that field."""
+    cited = set(zip(frames["citations"]["record_table"], frames["citations"]["record_id"], frames["citations"]["field"]))
+    for name, table in TABLES.items():
+        if not table.annotated:
+            continue
+        frame, key = frames[name], table.primary_key[0]
+        for prefix in date_prefixes(table.model):
+            external = frame[frame[f"{prefix}_basis"] == DateBasis.EXTERNAL.value]
+            for index, record in zip(external.index, external[key]):
+                if (name, record, prefix) not in cited:
+                    yield Finding(name, index, f"{prefix}_basis", f"an external {prefix} cites no reference (expected a 'citations' item with 'field: {prefix}')")
+    evidence = frames["evidence"]
+    external = evidence[(evidence["basis"] == ValueBasis.EXTERNAL.value)]
+    for index, table, record, field in zip(external.index, external["record_table"], external["record_id"], external["field"]):
+        if (table, record, field if isinstance(field, str) else None) not in cited and (table, record, field) not in cited:
+            yield Finding("evidence", index, "basis", f"an external value of {table}[{record}].{field} cites no reference (expected a 'citations' item with 'field: {field}')")
 
 
 ARTICLES = Table(
@@ -250,7 +347,8 @@ MEETINGS = Table(
             "status": choice(MeetingStatus, "Whether it was held, is scheduled or expected, or is recalled history, as of the latest article"),
             "location_id": optional(reference("locations", "Where it takes place")),
             "parent_meeting_id": optional(reference("meetings", "The larger visit, tour or event it is part of")),
-            **date_fields("date", "When it takes place"),
+            **date_fields("date", "When it takes place (or begins, for an event that spans days)"),
+            **date_fields("end_date", "The last day of an event that spans days (a tour, a visit, a summit)"),
             **NOTE,
             **PROVENANCE,
         },
@@ -338,41 +436,139 @@ FIGURES = Table(
     ),
 )
 
-DISCREPANCIES = Table(
-    name="discrepancies",
-    title="Discrepancies",
-    description="Points where the articles disagree about a record; each reading is in discrepancy_readings.",
-    primary_key=("discrepancy_id",),
+COMPARISONS = Table(
+    name="comparisons",
+    title="Comparisons between the articles",
+    description="Every point where the two articles differ: a contradiction, a difference of specificity, framing, timing or terminology, or an omission; each article's reading is in comparison_readings.",
+    primary_key=("comparison_id",),
     kind=TableKind.RECORD,
     model=row_model(
-        "Discrepancy",
+        "Comparison",
         {
-            "discrepancy_id": record_id("Stable id of the discrepancy"),
-            "subject_table": record_table("Table of the record the articles disagree about"),
+            "comparison_id": record_id("Stable id of the comparison"),
+            "kind": choice(ComparisonKind, "How the articles differ on this point"),
+            "subject_table": record_table("Table of the record the point is about"),
             "subject_id": Annotated[str, Field(description="Primary key of that record"), RecordKey("subject_table")],
-            "subject_field": optional(Annotated[str, Field(description="The field whose value is disputed, where it is one field")]),
-            "description": text("What the articles disagree about"),
-            "assessment": text("Which reading the other article and the dataset support, and why"),
+            "subject_field": optional(Annotated[str, Field(description="The field whose value differs, where it is one field")]),
+            "description": text("What the articles differ on"),
+            "assessment": text("Which reading the other article, the cited references and the dataset support, and why"),
             **NOTE,
             **PROVENANCE,
         },
     ),
-    rules=(_subject_field_exists,),
+    rules=(_subject_field_exists, _every_comparison_has_a_reading),
 )
 
-DISCREPANCY_READINGS = Table(
-    name="discrepancy_readings",
-    title="Discrepancy readings",
-    description="Each article's reading of a disputed point, with its evidence.",
+COMPARISON_READINGS = Table(
+    name="comparison_readings",
+    title="Comparison readings",
+    description="One article's reading of a point of comparison, with its evidence (an article that omits the point has no reading).",
     primary_key=("reading_id",),
     kind=TableKind.RECORD,
     model=row_model(
-        "DiscrepancyReading",
+        "ComparisonReading",
         {
             "reading_id": record_id("Stable id of the reading"),
-            "discrepancy_id": reference("discrepancies", "The discrepancy this is one reading of"),
+            "comparison_id": reference("comparisons", "The comparison this is one reading of"),
             "reading": text("What this article says, in brief"),
-            "recorded": Annotated[bool, Field(description="Whether the dataset's record follows this reading")],
+            "recorded": optional(Annotated[bool, Field(description="Whether the dataset's record follows this reading; empty where the point is one of framing, not of a recorded value")]),
+            **NOTE,
+            **PROVENANCE,
+        },
+    ),
+)
+
+CLAIMS = Table(
+    name="claims",
+    title="Claims",
+    description="Attributed assertions: who asserts what, to whom, how sure, when and where, about which records (claim_subjects).",
+    primary_key=("claim_id",),
+    kind=TableKind.RECORD,
+    model=row_model(
+        "Claim",
+        {
+            "claim_id": record_id("Stable id of the claim"),
+            "statement": text("What is asserted, in the annotator's words; the evidence holds the article's (and for reported speech, the speaker's) words"),
+            "claimant_kind": choice(ClaimantKind, "Who asserts it: the article's own voice, a person, an organization, an anonymous source or a reported consensus"),
+            "claimant_person_id": optional(reference("people", "The person who asserts it (claimant kind person or anonymous_source)")),
+            "claimant_organization_id": optional(reference("organizations", "The organization that asserts it (claimant kind organization)")),
+            "claimant_description": optional(text("The claimant as the text describes an unnamed one ('few', 'widely', 'a White House source')")),
+            "addressee_person_id": optional(reference("people", "The person it is said to, where the text says")),
+            "addressee_description": optional(text("Whom it is said to, where not a recorded person ('reporters')")),
+            "modality": choice(Modality, "How sure, and of what kind, the claim is as worded: asserted, expected, likely, planned, possible, hedged or denied"),
+            "polarity": choice(Polarity, "Whether the claim affirms or negates what it states"),
+            "topic": optional(choice(Topic, "What the claim is about, where one topic fits")),
+            "made_at_meeting_id": optional(reference("meetings", "The event at which the claim was made (a call, remarks, a speech)")),
+            **date_fields("made_date", "When the claim was made (not when the article reports it)"),
+            **NOTE,
+            **PROVENANCE,
+        },
+        validators={"_claimant": model_validator(mode="after")(_claimant_rules)},
+    ),
+    rules=(_every_claim_is_about_a_record,),
+)
+
+RELATIONS = Table(
+    name="relations",
+    title="Relations",
+    description="Typed links between records (person to person, membership, leadership, coalition, operator, event to event, place to place), each with evidence and, where stated, time.",
+    primary_key=("relation_id",),
+    kind=TableKind.RECORD,
+    model=row_model(
+        "Relation",
+        {
+            "relation_id": record_id("Stable id of the relation"),
+            "subject_table": record_table("Table of the subject record"),
+            "subject_id": Annotated[str, Field(description="Primary key of the subject record"), RecordKey("subject_table")],
+            "predicate": choice(RelationPredicate, "How the subject relates to the object (closed vocabulary; see the data dictionary)"),
+            "object_table": record_table("Table of the object record"),
+            "object_id": Annotated[str, Field(description="Primary key of the object record"), RecordKey("object_table")],
+            **date_fields("start_date", "When the relation began, where the text or a reference dates it"),
+            **date_fields("end_date", "When the relation ended, where it has"),
+            **NOTE,
+            **PROVENANCE,
+        },
+        validators={"_domain": model_validator(mode="after")(_relation_domain)},
+    ),
+)
+
+LIST_ITEMS = Table(
+    name="list_items",
+    title="List items",
+    description="The members of a list the text enumerates (goods to buy, industries to invest in), each linked to the record whose list it is.",
+    primary_key=("item_id",),
+    kind=TableKind.RECORD,
+    model=row_model(
+        "ListItem",
+        {
+            "item_id": record_id("Stable id of the item"),
+            "list_table": record_table("Table of the record whose list this is (a commitment or a figure)"),
+            "list_id": Annotated[str, Field(description="Primary key of that record"), RecordKey("list_table")],
+            "position": Annotated[int, Field(ge=1, description="1-based position of the item in the list as the text orders it")],
+            "item_as_written": Annotated[text("The item exactly as the text words it; it occurs in the row's evidence"), ExactCopy()],
+            "category": text("What kind of thing the item is, normalized (e.g. 'agricultural product', 'industry')"),
+            **NOTE,
+            **PROVENANCE,
+        },
+    ),
+)
+
+REFERENCES = Table(
+    name="references",
+    title="External references",
+    description="Outside sources read to fix what the articles leave open (chiefly dates): address, title, publisher, date, when consulted, and a paraphrase of what each supports; its evidence is the article text it resolves.",
+    primary_key=("reference_id",),
+    kind=TableKind.RECORD,
+    model=row_model(
+        "Reference",
+        {
+            "reference_id": record_id("Stable id of the reference"),
+            "url": Annotated[str, Field(pattern=r"^https?://[^\s]+$", max_length=500, description="The page's address, exactly as found")],
+            "title": text("The page's title (the note says when it is read off the address)"),
+            "publisher": text("Who published the page (and whose copy it carries, where it is a syndicated story)"),
+            "published": optional(Annotated[str, Field(pattern=ISO_DATE_PATTERN, description="When the page was published, as the page or its dateline gives it (YYYY, YYYY-MM or YYYY-MM-DD)"), AfterValidator(calendar_date)]),
+            "consulted": Annotated[str, Field(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", description="The day the annotators read the page (YYYY-MM-DD)"), AfterValidator(calendar_date)],
+            "supports": text("What the page supports, paraphrased in one line (never copied page text)", max_length=500),
             **NOTE,
             **PROVENANCE,
         },
@@ -408,7 +604,50 @@ EVIDENCE = Table(
     ),
 )
 
+CITATIONS = Table(
+    name="citations",
+    title="Citations",
+    description="Which external reference supports which value: one row per reference a record cites, and for which field.",
+    primary_key=("citation_id",),
+    kind=TableKind.LINK,
+    written_in="citations",
+    model=row_model(
+        "Citation",
+        {
+            "citation_id": derived(Annotated[str, Field(min_length=1, description="Stable id: table/record/field/reference")]),
+            "record_table": derived(record_table("Table of the citing record")),
+            "record_id": derived(Annotated[str, Field(description="Primary key of the citing record"), RecordKey("record_table")]),
+            "reference_id": reference("references", "The reference cited"),
+            "field": optional(Annotated[str, Field(pattern=r"^[a-z_]+$", description="The field whose value the reference supports; empty for the record as a whole")]),
+            **NOTE,
+        },
+    ),
+    rules=(_external_values_cite_a_reference, _cited_field_exists),
+)
+
+CLAIM_SUBJECTS = Table(
+    name="claim_subjects",
+    title="Claim subjects",
+    description="The records a claim is about: people, meetings, commitments, figures, relations, other claims.",
+    primary_key=("claim_subject_id",),
+    kind=TableKind.LINK,
+    written_in="about",
+    link_of=("claims",),
+    model=row_model(
+        "ClaimSubject",
+        {
+            "claim_subject_id": derived(Annotated[str, Field(min_length=1, description="Stable id: claims/claim/subject table/subject")]),
+            "record_table": derived(record_table("Table of the claim (always claims)")),
+            "record_id": derived(Annotated[str, Field(description="The claim"), RecordKey("record_table")]),
+            "subject_table": record_table("Table of the record the claim is about"),
+            "subject_id": Annotated[str, Field(description="Primary key of that record"), RecordKey("subject_table")],
+            **NOTE,
+        },
+    ),
+)
+
 TABLES: dict[str, Table] = {t.name: t for t in (
     ARTICLES, SOURCE_LINES, PEOPLE, PERSON_ROLES, ORGANIZATIONS, LOCATIONS, MEETINGS, MEETING_PARTICIPANTS,
-    COMMITMENTS, FIGURES, DISCREPANCIES, DISCREPANCY_READINGS, EVIDENCE,
+    COMMITMENTS, FIGURES, CLAIMS, RELATIONS, LIST_ITEMS, COMPARISONS, COMPARISON_READINGS, REFERENCES,
+    EVIDENCE, CITATIONS, CLAIM_SUBJECTS,
 )}

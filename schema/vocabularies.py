@@ -31,6 +31,7 @@ class ValueBasis(Vocabulary):
     STATED = "stated"  # the quote states the value as it is recorded
     NORMALIZED = "normalized"  # recoded from the quote (an ISO code, a number from words)
     INFERRED = "inferred"  # concluded from the quote and its context; the note says how
+    EXTERNAL = "external"  # the quote is what the value is about; the value comes from a cited reference
 
 
 class LocationKind(Vocabulary):
@@ -73,6 +74,63 @@ class MeetingKind(Vocabulary):
     ASSASSINATION = "assassination"
     POLICY_DECISION = "policy_decision"
     AGREEMENT_CONCLUDED = "agreement_concluded"
+
+
+class ClaimantKind(Vocabulary):
+    """Who asserts a claim."""
+
+    ARTICLE_VOICE = "article_voice"  # the article itself, unattributed
+    PERSON = "person"  # a named or described person (claimant_person_id)
+    ORGANIZATION = "organization"  # an organization (claimant_organization_id)
+    ANONYMOUS_SOURCE = "anonymous_source"  # an unnamed source the article cites ("a White House source")
+    REPORTED_CONSENSUS = "reported_consensus"  # an unnamed many or few ("widely regarded", "few anticipate")
+
+
+class Modality(Vocabulary):
+    """How sure, and of what kind, a claim is, as the text words it."""
+
+    ASSERTED = "asserted"  # stated as fact
+    EXPECTED = "expected"  # "is expected to", "is anticipated"
+    LIKELY = "likely"  # "will likely", "probably"
+    PLANNED = "planned"  # "will", "is set to", "plans to": a stated plan or schedule
+    POSSIBLE = "possible"  # "could", "possibly"
+    HEDGED = "hedged"  # softened or attributed doubt ("regarded as", "seen as")
+    DENIED = "denied"  # the claimant says it is not so
+
+
+class Polarity(Vocabulary):
+    AFFIRMED = "affirmed"
+    NEGATED = "negated"  # the claim says something does not hold or happen ("few anticipate")
+
+
+class RelationPredicate(Vocabulary):
+    """A typed link between two records; ``RELATION_DOMAINS`` in tables.py says which tables each joins."""
+
+    PROTEGE_OF = "protege_of"  # person -> person (mentor)
+    RAPPORT_WITH = "rapport_with"  # person <-> person: a close personal relationship
+    MEMBER_OF = "member_of"  # person or organization -> organization
+    LEADER_OF = "leader_of"  # person -> organization
+    COALITION_PARTNER_OF = "coalition_partner_of"  # organization <-> organization
+    ALLIED_WITH = "allied_with"  # organization <-> organization: a standing alliance
+    RIVAL_OF = "rival_of"  # organization <-> organization
+    OPERATOR_OF = "operator_of"  # organization -> location (a base, a vessel, an aircraft)
+    PART_OF = "part_of"  # meeting -> meeting, commitment -> commitment
+    FOLLOWS = "follows"  # meeting -> meeting: takes place after it, as the text orders them
+    BASED_ON = "based_on"  # commitment or meeting -> commitment or meeting: done under it
+    IN_CONTEXT_OF = "in_context_of"  # any record -> any record: the text presents one against the other
+    LOCATED_IN = "located_in"  # location -> location, where the location tree cannot hold it (a vessel at a base)
+    DIRECTION_FROM = "direction_from"  # location -> location: lies in a stated direction from it (the note says which)
+
+
+class ComparisonKind(Vocabulary):
+    """How two articles differ on a point."""
+
+    CONTRADICTION = "contradiction"  # both cannot be true
+    SPECIFICITY = "specificity"  # one is more precise than the other
+    FRAMING = "framing"  # the same facts presented with a different emphasis or tone
+    OMISSION = "omission"  # one reports what the other leaves out
+    TIMING = "timing"  # written at a different time, so the same event has a different status
+    TERMINOLOGY = "terminology"  # the same thing named differently
 
 
 class MeetingStatus(Vocabulary):
