@@ -7,7 +7,8 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from types import UnionType
+from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import ValidationError
 
@@ -52,8 +53,23 @@ class WrittenRecord:
         return line
 
 
+def _item_model(model: type[Row], loc: tuple[Any, ...]) -> type[Row]:
+    """The model that holds the last step of ``loc``: the record's, or that of a list item (evidence, citations...)."""
+    for step in loc[:-1]:
+        info = model.model_fields.get(step) if isinstance(step, str) else None
+        if info is None:
+            continue
+        for member in get_args(info.annotation) if get_origin(info.annotation) in (Union, UnionType) else [info.annotation]:
+            if get_origin(member) is Annotated:
+                member = get_args(member)[0]
+            if get_origin(member) is list and issubclass(get_args(member)[0], Row):
+                model = get_args(member)[0]
+    return model
+
+
 def _explain(error: dict[str, Any], model: type[Row]) -> str:
     kind, loc = error["type"], error["loc"]
+    model = _item_model(model, tuple(loc))
     if kind == "missing":
         info = model.model_fields.get(str(loc[-1]))
         return f"missing required field (expected: {info.description})" if info and info.description else "missing required field"

@@ -44,7 +44,7 @@ def foreign_keys(tables: dict[str, Table], frames: Frames, unchecked: Unchecked)
 
 def record_keys(tables: dict[str, Table], frames: Frames, unchecked: Unchecked) -> Iterator[Finding]:
     """A key into whichever record table another column names is a record of that table."""
-    known = {name: set(frames[name][t.primary_key[0]]) for name, t in tables.items() if t.kind == TableKind.RECORD}
+    known = {name: set(frames[name][t.primary_key[0]]) for name, t in tables.items() if t.annotated}
     for table in tables.values():
         frame = frames[table.name]
         for table_column, key_column in table.record_keys:

@@ -99,10 +99,10 @@ def record_table(what: str) -> Any:
 
 
 def record_table_names() -> list[str]:
-    """Every table of kind ``record``, in declaration order."""
+    """Every table whose rows people write (kinds source and record), in declaration order."""
     from .tables import TABLES  # the declarations import this module
 
-    return [name for name, table in TABLES.items() if table.kind == TableKind.RECORD]
+    return [name for name, table in TABLES.items() if table.annotated]
 
 
 def date_fields(prefix: str, what: str) -> dict[str, Any]:
