@@ -94,6 +94,8 @@ def _figure_rules(row: Any) -> Any:
             raise RuleError("value", f"a {row.unit} figure cannot be negative (got {row.value})")
     if row.value is None and row.value_note is None:
         raise RuleError("value_note", "value_note must say why a figure has no value")
+    if (row.value is None) != (row.value_basis is None):
+        raise RuleError("value_basis", "value_basis is given exactly when value is (it says how the value relates to the wording)")
     return row
 
 
@@ -425,7 +427,7 @@ FIGURES = Table(
             "currency": optional(CurrencyCode),
             "scale": choice(Scale, "The scale word the text uses ('billion'), or 'one'"),
             "value_as_written": Annotated[text("The number exactly as the text words it; it occurs in the row's evidence"), ExactCopy()],
-            "value_basis": choice(ValueBasis, "Whether value is stated as written or normalized from the wording"),
+            "value_basis": optional(choice(ValueBasis, "Whether value is stated as written or normalized from the wording; empty when there is no value")),
             "value_note": optional(text("How value was normalized, or why it is empty")),
             "commitment_id": optional(reference("commitments", "The commitment the figure belongs to")),
             "meeting_id": optional(reference("meetings", "The meeting or event the figure belongs to")),
