@@ -1,8 +1,14 @@
-"""Completeness: how much of each sentence the evidence covers, and which sentences are not accounted for."""
+"""Completeness: for every sentence, how much of it evidence covers and which records quote it.
+
+Quoting text is not the same as recording what it asserts: a sentence is accounted for only when a row
+of a table declared ``accounts_for_sentences`` (the claims) quotes it, or when it is listed in the
+no-fact file with a reason.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import sentencex
@@ -28,11 +34,13 @@ class Sentence:
     char_end: int
     text: str
     covered: float  # share of the sentence's characters inside at least one evidence span
+    records: dict[str, int] = field(default_factory=dict)  # table -> how many of its records quote the sentence
     no_fact_reason: str | None = None
 
     @property
     def accounted_for(self) -> bool:
-        return self.covered > 0 or self.no_fact_reason is not None
+        accounting = {name for name, table in TABLES.items() if table.accounts_for_sentences}
+        return bool(accounting & set(self.records)) or self.no_fact_reason is not None
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -71,22 +79,28 @@ def _no_fact_sentences(root: Path, dataset: Dataset) -> dict[tuple[str, int, int
 
 
 def coverage(root: Path, dataset: Dataset) -> list[Sentence]:
-    """Every sentence of every article with its evidence coverage."""
-    evidence = dataset.tables[table_of_kind(TABLES, TableKind.EVIDENCE).name].select([ARTICLE, LINE, "char_start", "char_end"]).to_pylist()
+    """Every sentence of every article with its evidence coverage and the records that quote it."""
+    evidence_table = table_of_kind(TABLES, TableKind.EVIDENCE)
+    table_column, key_column = evidence_table.record_keys[0]
+    evidence = dataset.tables[evidence_table.name].select([ARTICLE, LINE, "char_start", "char_end", table_column, key_column]).to_pylist()
     no_fact = _no_fact_sentences(root, dataset)
     sentences = []
     for article_id, source in dataset.sources.items():
         for line_number, text in enumerate(source.lines, start=1):
-            spans = [(e["char_start"], e["char_end"]) for e in evidence if (e[ARTICLE], e[LINE]) == (article_id, line_number)]
+            spans = [e for e in evidence if (e[ARTICLE], e[LINE]) == (article_id, line_number)]
             for number, (start, end) in enumerate(split_sentences(text), start=1):
-                covered = {i for s, e in spans for i in range(max(s, start), min(e, end)) if not text[i].isspace()}
+                inside = [e for e in spans if e["char_start"] < end and e["char_end"] > start]
+                covered = {i for e in inside for i in range(max(e["char_start"], start), min(e["char_end"], end)) if not text[i].isspace()}
                 visible = sum(1 for c in text[start:end] if not c.isspace())
+                records = Counter(table for table, _ in {(e[table_column], e[key_column]) for e in inside})
                 reason = next((r for (a, n, at), r in no_fact.items() if (a, n) == (article_id, line_number) and start <= at < end), None)
-                sentences.append(Sentence(article_id, line_number, number, start, end, text[start:end], len(covered) / visible, reason))
+                sentences.append(Sentence(article_id, line_number, number, start, end, text[start:end], len(covered) / visible,
+                                          dict(sorted(records.items(), key=lambda item: list(TABLES).index(item[0]))), reason))
     return sentences
 
 
 def report(sentences: list[Sentence]) -> str:
+    accounting = ", ".join(name for name, table in TABLES.items() if table.accounts_for_sentences)
     lines = []
     for article_id in dict.fromkeys(s.article_id for s in sentences):
         own = [s for s in sentences if s.article_id == article_id]
@@ -94,9 +108,11 @@ def report(sentences: list[Sentence]) -> str:
         lines.append(f"{article_id}: {len(own)} sentences, {accounted} accounted for ({100 * accounted / len(own):.0f}%)")
         for s in own:
             status = f"{100 * s.covered:5.1f}%" if s.covered else ("no fact" if s.no_fact_reason else "  NONE")
-            preview = s.text if len(s.text) <= 70 else s.text[:67] + "..."
+            preview = s.text if len(s.text) <= 60 else s.text[:57] + "..."
+            quoted_by = ", ".join(f"{table} {count}" for table, count in s.records.items()) or "-"
             lines.append(f"  {s.line:>3}:{s.number:<3}{status:>8}  {preview}")
+            lines.append(f"          quoted by: {quoted_by}")
     missing = [s for s in sentences if not s.accounted_for]
-    lines.append("Sentences with no evidence and no no-fact entry:" + ("" if missing else " none"))
+    lines.append(f"Sentences quoted by no row of {accounting} and not listed as holding no fact:" + ("" if missing else " none"))
     lines += [f"  {s.article_id} line {s.line}, sentence {s.number}: {s.text}" for s in missing]
     return "\n".join(lines)

@@ -162,6 +162,7 @@ class Table:
     rules: tuple[TableRule, ...] = ()  # cross-row and cross-table rules; generic ones (keys, cycles) are derived
     written_in: str | None = None  # link kind: the key under which a record lists this table's items
     link_of: tuple[str, ...] | None = None  # link kind: the record tables that may list items (None: every one)
+    accounts_for_sentences: bool = False  # a sentence counts as annotated when a row of such a table quotes it
 
     @property
     def annotated(self) -> bool:

@@ -508,6 +508,7 @@ CLAIMS = Table(
         validators={"_claimant": model_validator(mode="after")(_claimant_rules)},
     ),
     rules=(_every_claim_is_about_a_record,),
+    accounts_for_sentences=True,
 )
 
 RELATIONS = Table(

@@ -10,6 +10,9 @@ every read checks the file's size and SHA-256 against the descriptor first.
     jus.describe("people")                     # each field's type, constraints, description
     jus.evidence("people", "donald-trump")     # supporting quotes with their source lines
     jus.path("people")                         # the Parquet file, e.g. for DuckDB
+    jus.timeline()                             # events with the date range their precision allows
+    jus.claims_about("people", "sanae-takaichi")  # who asserts what about a record, and how sure
+    jus.comparisons()                          # each point where the articles differ, readings side by side
     print(jus.verify())                        # are the shipped files intact?
 
 ``__version__`` is the data package's version, read from the shipped descriptor on first use.
@@ -22,7 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import _evidence, _load
+from . import _evidence, _load, _views
 from ._errors import REINSTALL, DataFileError, MissingBackendError, UnknownRecordError, UnknownTableError, UnsafePathError
 from ._files import DataPackage, FileCheck, Verification, data_folder
 
@@ -40,12 +43,15 @@ __all__ = [
     "UnsafePathError",
     "Verification",
     "__version__",
+    "claims_about",
+    "comparisons",
     "describe",
     "descriptor",
     "evidence",
     "load",
     "path",
     "tables",
+    "timeline",
     "verify",
 ]
 
@@ -93,6 +99,24 @@ def evidence(table: str, record_id: str) -> pandas.DataFrame:
     quote, prefix, suffix, field, basis, and ``line_text``, the full source line (``quote`` is
     ``line_text[char_start:char_end]``)."""
     return _evidence.evidence(_package(), table, record_id)
+
+
+def timeline() -> pandas.DataFrame:
+    """Every meeting and event, ordered by date: ``start`` and ``end`` are the first and last day its date (and
+    end date) can denote, so a month-precision date spans the month; ``date_precision`` and ``date_basis`` say
+    how precise the date is and how it is known."""
+    return _views.timeline(_package())
+
+
+def claims_about(table: str, record_id: str) -> pandas.DataFrame:
+    """The claims about record ``record_id`` of ``table``: who asserts what, to whom, with what modality."""
+    return _views.claims_about(_package(), table, record_id)
+
+
+def comparisons() -> pandas.DataFrame:
+    """One row per point where the articles differ: its kind, subject and assessment, and for each article
+    ``reading_<article_id>`` and ``recorded_<article_id>`` (empty where the article omits the point)."""
+    return _views.comparisons(_package())
 
 
 def path(name: str, format: str = "parquet") -> Path:

@@ -144,6 +144,11 @@ class DataPackage:
                 return resource
         raise DataFileError(f"{self.folder / DESCRIPTOR} lists no {format} file for table {table!r}. {REINSTALL}")
 
+    def primary_key(self, table: str) -> list[str]:
+        """The primary key columns of ``table``, as the descriptor states them."""
+        key = self.resource(table)["schema"]["primaryKey"]
+        return [key] if isinstance(key, str) else list(key)
+
     def fields(self, table: str) -> list[dict[str, Any]]:
         """The Table Schema fields of ``table``, as the descriptor states them."""
         return self.resource(table)["schema"]["fields"]

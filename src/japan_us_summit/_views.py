@@ -1,0 +1,49 @@
+"""Views that join tables the way the data model intends: a timeline, the claims about a record, comparisons side by side."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ._errors import UnknownRecordError
+from ._files import DataPackage
+from ._load import load
+
+
+def timeline(package: DataPackage) -> Any:
+    """One row per meeting or event, ordered by its first possible day, with the range its precision allows."""
+    meetings = load(package, "meetings")
+    frame = meetings.assign(
+        start=meetings["date_earliest"],
+        end=meetings["end_date_latest"].fillna(meetings["date_latest"]),
+    )
+    columns = ["meeting_id", "title", "kind", "status", "start", "end", "date", "date_precision", "date_basis",
+               "end_date", "location_id", "parent_meeting_id"]
+    return frame[columns].sort_values(["start", "end", "meeting_id"], na_position="last", kind="stable").reset_index(drop=True)
+
+
+def claims_about(package: DataPackage, table: str, record_id: str) -> Any:
+    """Every claim whose subjects include record ``record_id`` of ``table``, with who asserts it and how."""
+    package.resource(table)  # an unknown table name raises here, listing the valid ones
+    subjects = load(package, "claim_subjects")
+    about = subjects[(subjects["subject_table"] == table) & (subjects["subject_id"] == record_id)]
+    (key,) = package.primary_key(table)
+    if not (load(package, table)[key] == record_id).any():
+        raise UnknownRecordError(f"Table {table!r} has no record {record_id!r}.")
+    claims = load(package, "claims")
+    return claims[claims["claim_id"].isin(about["record_id"])].reset_index(drop=True)
+
+
+def comparisons(package: DataPackage) -> Any:
+    """One row per point of comparison, with each article's reading (and whether the dataset follows it) side by side."""
+    import pandas as pd
+
+    points = load(package, "comparisons")
+    readings = load(package, "comparison_readings")
+    articles = list(load(package, "articles")["article_id"])
+    frame = points[["comparison_id", "kind", "subject_table", "subject_id", "subject_field", "description", "assessment"]]
+    for article in articles:
+        own = readings[readings["article_id"] == article][["comparison_id", "reading", "recorded"]]
+        own = own.groupby("comparison_id", as_index=False).agg({"reading": " / ".join, "recorded": "first"})
+        own = own.rename(columns={"reading": f"reading_{article}", "recorded": f"recorded_{article}"})
+        frame = frame.merge(own, on="comparison_id", how="left")
+    return frame.astype({c: pd.StringDtype() for c in frame.columns if c.startswith("reading_")})
