@@ -99,11 +99,14 @@ def acyclic(table: Table, frame: pd.DataFrame, parent: str) -> Iterator[Finding]
 
 
 def all_findings(tables: dict[str, Table], frames: Frames, unchecked: Unchecked) -> list[Finding]:
+    """Every finding of the generic rules; the declared table rules, which assume complete tables, run only
+    when no record is invalid and no file unreadable (else a missing row would be reported twice)."""
+    complete = not unchecked.tables and not any(unchecked.ids.values())
     return [
         *foreign_keys(tables, frames, unchecked),
         *record_keys(tables, frames, unchecked),
         *evidence_quotes(tables, frames),
         *record_evidence(tables, frames),
         *(finding for table in tables.values() for parent in table.parent_keys for finding in acyclic(table, frames[table.name], parent)),
-        *(finding for table in tables.values() for rule in table.rules for finding in rule(frames)),
+        *(finding for table in tables.values() if complete for rule in table.rules for finding in rule(frames)),
     ]

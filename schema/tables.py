@@ -118,7 +118,7 @@ def _deadline_after_made_date(frames: Frames) -> Iterator[Finding]:
 
 
 def _subject_field_exists(frames: Frames) -> Iterator[Finding]:
-    """A discrepancy's subject field is a field of its subject table."""
+    """A comparison's subject field is a field of its subject table."""
     frame = frames["comparisons"]
     for index, table_name, field in zip(frame.index, frame["subject_table"], frame["subject_field"]):
         if isinstance(field, str) and field not in TABLES[table_name].fields:

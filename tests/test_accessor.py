@@ -104,7 +104,7 @@ def test_pandas_dtypes_spelled_out():
     assert meetings["date_earliest"].dtype == pd.ArrowDtype(pa.date32())
     assert meetings["line"].dtype == "Int64"
     assert meetings["meeting_id"].dtype == pd.StringDtype()
-    assert jus.load("discrepancy_readings")["recorded"].dtype == "boolean"
+    assert jus.load("comparison_readings")["recorded"].dtype == "boolean"
     assert jus.load("figures")["value"].dtype == "Float64"
 
 

@@ -344,8 +344,8 @@ def _dangling(table: str, field: str) -> Callable[[Project], Expect]:
 
 for _table, _field in REFERENCES:
     CASES[f"dangling-{_table}.{_field}"] = _dangling(_table, _field)
-field_case("dangling-discrepancy-subject", "discrepancies", "subject_id", "no-such-record", r"is not a record of")
-field_case("unknown-discrepancy-subject-field", "discrepancies", "subject_field", "depth", r"'depth' is not a field of")
+field_case("dangling-comparison-subject", "comparisons", "subject_id", "no-such-record", r"is not a record of")
+field_case("unknown-comparison-subject-field", "comparisons", "subject_field", "depth", r"'depth' is not a field of")
 item_case("unknown-article", "people", r"unknown article 'no-such-article'", "article", article="no-such-article")
 
 
@@ -594,8 +594,8 @@ def _(p: Project) -> Expect:
 
 @case("missing-table-file")
 def _(p: Project) -> Expect:
-    (p.root / "annotations" / "discrepancy_readings.yaml").unlink()
-    return Expect("annotations/discrepancy_readings.yaml", None, None, r"file is missing", "discrepancy_readings")
+    (p.root / "annotations" / "comparison_readings.yaml").unlink()
+    return Expect("annotations/comparison_readings.yaml", None, None, r"file is missing", "comparison_readings")
 
 
 # -- sources -----------------------------------------------------------------------------------------------------

@@ -48,7 +48,7 @@ def declare_new_table(root: Path) -> None:
     tables = root / "schema" / "tables.py"
     text = tables.read_text(encoding="utf-8")
     text = text.replace("\nTABLES: dict[str, Table] = {", NEW_TABLE + "TABLES: dict[str, Table] = {", 1)
-    text = text.replace("DISCREPANCY_READINGS, EVIDENCE,", "DISCREPANCY_READINGS, MENTORSHIPS, EVIDENCE,", 1)
+    text = text.replace("    EVIDENCE, CITATIONS,", "    MENTORSHIPS, EVIDENCE, CITATIONS,", 1)
     tables.write_text(text, encoding="utf-8")
     (root / "annotations" / "mentorships.yaml").write_text(ANNOTATION, encoding="utf-8")
 

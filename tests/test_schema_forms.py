@@ -170,4 +170,5 @@ def test_annotation_models_are_the_row_models_less_derived_fields():
         expected = set(table.model.model_fields) - set(table.derived_fields)
         if table.has_evidence:
             expected.add("evidence")
+        expected |= {link.written_in for link in table.links(TABLES)}
         assert fields == expected, table.name

@@ -16,7 +16,7 @@ def evidence(package: DataPackage, table: str, record_id: str) -> Any:
     """A pandas DataFrame: ``COLUMNS`` plus ``line_text``, one row per span, in the evidence table's order."""
     package.resource(table)  # an unknown table name raises here, listing the valid ones
     spans = load(package, "evidence")
-    covered = list(spans["record_table"].cat.categories)
+    covered = [name for name in spans["record_table"].cat.categories if (spans["record_table"] == name).any()]
     if table not in covered:
         raise UnknownTableError(f"Table {table!r} has no evidence rows; evidence covers: {', '.join(covered)}")
     of_table = spans[spans["record_table"] == table]
