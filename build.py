@@ -23,7 +23,16 @@ from pipeline.dataset import Dataset, assemble
 from pipeline.problems import InvalidInput, Problem
 from pipeline.project import DATA_DICTIONARY, PACKAGE_DIR, ROOT
 from pipeline.publish import descriptor_of, publish, write_package
-from pipeline.releases import bump_level, bumped, last_release, open_changelog_entry, set_version, snapshot, version_problems
+from pipeline.releases import (
+    bump_level,
+    bumped,
+    last_release,
+    open_changelog_entry,
+    set_version,
+    snapshot,
+    step_needed,
+    version_problems,
+)
 from pipeline.schema_changes import Level, classify, required_level
 from schema.docs import data_dictionary
 
@@ -91,7 +100,7 @@ def _check(root: Path, dataset: Dataset) -> int:
         print("The committed outputs are stale: run `python build.py build` and commit datapackage/ and DATA.md.", file=sys.stderr)
         failed = True
     released, changes = _changes_since_release(root, dataset)
-    needed, step = required_level(changes), bump_level(released, dataset.version)
+    needed, step = step_needed(released, required_level(changes)), bump_level(released, dataset.version)
     for change in changes:
         print(f"  {change}")
     if step < needed:
@@ -105,7 +114,7 @@ def _check(root: Path, dataset: Dataset) -> int:
 
 def _release(root: Path, dataset: Dataset, level: Level) -> int:
     released, changes = _changes_since_release(root, dataset)
-    needed = required_level(changes)
+    needed = step_needed(released, required_level(changes))
     if level < needed:
         for change in changes:
             print(f"  {change}", file=sys.stderr)

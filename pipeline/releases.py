@@ -36,6 +36,12 @@ def bumped(current: str, level: Level) -> str:
     return f"{major}.{minor}.{patch + 1}"
 
 
+def step_needed(released: str, level: Level) -> Level:
+    """The version step ``level`` of change needs after ``released``: while the major version is 0 (initial
+    development, SemVer item 4), a breaking change needs a minor step, as in Cargo's convention."""
+    return Level.MINOR if level is Level.MAJOR and parse(released)[0] == 0 else level
+
+
 def bump_level(old: str, new: str) -> Level:
     """How big a step ``old`` -> ``new`` is (NONE when equal)."""
     before, after = parse(old), parse(new)

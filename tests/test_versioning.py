@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.releases import bump_level, bumped
+from pipeline.releases import bump_level, bumped, step_needed
 from pipeline.schema_changes import Level, classify, required_level
 
 from .conftest import ROOT, run_build_process
@@ -105,6 +105,12 @@ def test_bumps():
     assert bump_level("0.1.3", "0.1.3") is Level.NONE
 
 
+def test_a_breaking_change_needs_a_minor_step_only_before_1_0():
+    assert step_needed("0.1.0", Level.MAJOR) is Level.MINOR
+    assert step_needed("0.1.0", Level.MINOR) is Level.MINOR
+    assert step_needed("1.2.0", Level.MAJOR) is Level.MAJOR
+
+
 def test_changelog_and_pyproject_versions_must_agree(project, run_build):
     mutate(project, "pyproject.toml", 'version = "0.1.0"', 'version = "0.1.1"')
     code, _, err = run_build(project, "validate")
@@ -174,7 +180,7 @@ def test_stale_outputs_fail_check_until_rebuilt_and_released(repo, run_build):
 def test_a_release_smaller_than_the_change_is_refused(repo, run_build):
     mutate(repo, "schema/tables.py", '"scale": choice(Scale, ', '"scale_word": choice(Scale, ')
     mutate(repo, "annotations/figures.yaml", "  scale: ", "  scale_word: ", count=-1)
-    code, _, err = run_build_process(repo, "release", "minor")
+    code, _, err = run_build_process(repo, "release", "patch")
     assert code == 1
     assert "major: figures: field 'scale' renamed to 'scale_word'" in err
-    assert "A minor release is too small: these changes need major." in err
+    assert "A patch release is too small: these changes need minor." in err  # 0.x: a breaking change takes a minor step
