@@ -13,6 +13,7 @@ import pytest
 
 from schema.arrow_schema import arrow_schema
 from schema.docs import data_dictionary
+from pipeline.project import version
 from schema.table import TableKind
 from schema.tables import TABLES
 
@@ -63,7 +64,7 @@ def test_official_frictionless_validate_passes():
 
 def test_descriptor_names_every_file_with_its_size_and_hash():
     descriptor = json.loads((PACKAGE / "datapackage.json").read_text())
-    assert descriptor["version"] == "0.1.0"
+    assert descriptor["version"] == version(ROOT)
     assert descriptor["licenses"][0]["name"] == "CC-BY-4.0"
     for key in ("name", "title", "description", "sources", "contributors", "keywords"):
         assert descriptor[key]

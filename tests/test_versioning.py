@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.project import version
 from pipeline.releases import bump_level, bumped, step_needed
 from pipeline.schema_changes import Level, classify, required_level
 
@@ -112,11 +113,12 @@ def test_a_breaking_change_needs_a_minor_step_only_before_1_0():
 
 
 def test_changelog_and_pyproject_versions_must_agree(project, run_build):
-    mutate(project, "pyproject.toml", 'version = "0.1.0"', 'version = "0.1.1"')
+    current = version(project)
+    mutate(project, "pyproject.toml", f'version = "{current}"', 'version = "9.9.9"')
     code, _, err = run_build(project, "validate")
     assert code == 1
-    assert "CHANGELOG.md: newest entry is 0.1.0, but pyproject.toml [project].version is 0.1.1" in err
-    assert "datapackage/datapackage.json: version is 0.1.0, but pyproject.toml [project].version is 0.1.1" in err
+    assert f"CHANGELOG.md: newest entry is {current}, but pyproject.toml [project].version is 9.9.9" in err
+    assert f"datapackage/datapackage.json: version is {current}, but pyproject.toml [project].version is 9.9.9" in err
 
 
 def test_validate_can_print_problems_as_json(project, run_build):

@@ -1,0 +1,78 @@
+"""The 0.2 data model's own rules, and the accessor's views of it, each shown failing and passing."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import japan_us_summit as jus
+from tests.test_bad_input import mutate
+
+
+def problems(run_build, project) -> str:
+    code, _, err = run_build(project, "validate")
+    assert code == 1
+    return err
+
+
+def test_an_external_date_must_cite_a_reference(project, run_build):
+    line = mutate(project, "annotations/claims.yaml", "  made_date: 2025-10-25\n  made_date_basis: inferred\n",
+                  "  made_date: 2025-10-25\n  made_date_basis: external\n")
+    assert (f"annotations/claims.yaml:{line + 1}: claims[takaichi-tells-trump-alliance-top-priority].made_date_basis: "
+            "an external made_date cites no reference (expected a 'citations' item with 'field: made_date')") in problems(run_build, project)
+
+
+def test_an_external_evidence_basis_must_cite_a_reference_for_its_field(project, run_build):
+    mutate(project, "annotations/meetings.yaml", "    - {reference_id: eleven-myanmar-2019-05-28-abe-trump-summit, field: location_id}\n", "")
+    assert "an external value of meetings[trump-abe-2019-meeting].location_id cites no reference" in problems(run_build, project)
+
+
+def test_a_citation_names_a_known_reference_and_field(project, run_build):
+    mutate(project, "annotations/meetings.yaml", "{reference_id: eleven-myanmar-2019-05-28-abe-trump-summit, field: location_id}",
+           "{reference_id: no-such-page, field: location}")
+    err = problems(run_build, project)
+    assert "citations[trump-abe-2019-meeting].reference_id: 'no-such-page' does not resolve (expected a reference_id of references)" in err
+
+
+def test_a_relation_joins_only_the_tables_its_predicate_allows(project, run_build):
+    line = mutate(project, "annotations/relations.yaml", "  subject_id: sanae-takaichi\n  predicate: protege_of\n",
+                  "  subject_id: sanae-takaichi\n  predicate: operator_of\n")
+    assert (f"annotations/relations.yaml:{line - 1}: relations[takaichi-protege-of-abe].subject_table: "
+            "'operator_of' takes a subject from organizations (got 'people')") in problems(run_build, project)
+
+
+def test_a_claimant_of_kind_person_names_the_person(project, run_build):
+    mutate(project, "annotations/claims.yaml", "  claimant_kind: person\n  claimant_person_id: sanae-takaichi\n  addressee_person_id: donald-trump\n",
+           "  claimant_kind: person\n  addressee_person_id: donald-trump\n")
+    assert "claims[takaichi-tells-trump-alliance-top-priority].claimant_kind: a claimant of kind 'person' takes claimant_person_id only" in problems(run_build, project)
+
+
+def test_a_claim_subject_must_resolve_in_the_table_it_names(project, run_build):
+    mutate(project, "annotations/claims.yaml", "    - {subject_table: commitments, subject_id: alliance-top-priority}\n",
+           "    - {subject_table: people, subject_id: alliance-top-priority}\n")
+    assert "claim_subjects[takaichi-tells-trump-alliance-top-priority].subject_id: 'alliance-top-priority' is not a record of people" in problems(run_build, project)
+
+
+def test_timeline_spans_each_date_by_its_precision():
+    timeline = jus.timeline().set_index("meeting_id")
+    assert (timeline.loc["takaichi-trump-tokyo-talks", ["start", "end"]] == [dt.date(2025, 10, 28)] * 2).all()
+    assert timeline.loc["apec-meeting", "end"] == dt.date(2025, 11, 1)
+    assert timeline.loc["trump-2019-japan-visit", "date_precision"] == "year"
+    assert (timeline.loc["trump-2019-japan-visit", ["start", "end"]] == [dt.date(2019, 1, 1), dt.date(2019, 12, 31)]).all()
+    assert list(timeline["start"].dropna()) == sorted(timeline["start"].dropna())
+
+
+def test_claims_about_a_record_follow_its_claim_subjects():
+    claims = jus.claims_about("people", "shinzo-abe")
+    subjects = jus.load("claim_subjects")
+    expected = set(subjects[(subjects["subject_table"] == "people") & (subjects["subject_id"] == "shinzo-abe")]["record_id"])
+    assert set(claims["claim_id"]) == expected
+    assert "takaichi-widely-regarded-as-abe-protege" in expected
+
+
+def test_comparisons_put_each_articles_reading_side_by_side():
+    table = jus.comparisons().set_index("comparison_id")
+    venue = table.loc["tokyo-talks-venue"]
+    assert venue["reading_kyodo-summit-report"] == "The talks are at the capital's state guest house."
+    assert bool(venue["recorded_kyodo-summit-report"]) is True and bool(venue["recorded_unattributed-preview"]) is False
+    assert table.loc["yokosuka-visit-only-in-kyodo", "kind"] == "omission"
+    assert table["reading_unattributed-preview"].isna()["yokosuka-visit-only-in-kyodo"]
