@@ -11,26 +11,36 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
+import errno
 import json
+import signal
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+
+from filelock import FileLock, Timeout
 
 from pipeline import data_diff
 from pipeline.coverage import coverage, report
 from pipeline.dataset import Dataset, assemble
 from pipeline.problems import InvalidInput, Problem
-from pipeline.project import DATA_DICTIONARY, PACKAGE_DIR, ROOT
+from pipeline.atomic import clean_leftovers, commit, discard, stage
+from pipeline.project import DATA_DICTIONARY, DESCRIPTOR, LOCK_FILE, PACKAGE_DIR, ROOT
 from pipeline.publish import descriptor_of, publish, write_package
 from pipeline.releases import (
+    CHANGELOG,
+    CITATION,
+    RELEASES_DIR,
     bump_level,
     bumped,
+    dated_changelog,
     last_release,
-    open_changelog_entry,
-    set_version,
-    snapshot,
     step_needed,
+    versioned_citation,
+    versioned_pyproject,
     version_problems,
 )
 from pipeline.schema_changes import Level, classify, required_level
@@ -47,9 +57,11 @@ def _print_problems(problems: list[Problem], as_json: bool = False) -> int:
     return 1
 
 
-def _assemble(root: Path) -> Dataset:
-    """The validated dataset; raises InvalidInput listing every problem, version mismatches included."""
-    problems = version_problems(root)
+def _assemble(root: Path, rebuilding: bool = False) -> Dataset:
+    """The validated dataset; raises InvalidInput listing every problem, version mismatches included (except,
+    when ``rebuilding``, those of the package that is about to be replaced: a damaged package never blocks
+    the build that repairs it)."""
+    problems = [p for p in version_problems(root) if not (rebuilding and p.file == f"{PACKAGE_DIR}/{DESCRIPTOR}")]
     try:
         dataset = assemble(root)
     except InvalidInput as error:
@@ -64,8 +76,14 @@ def _summary(dataset: Dataset) -> str:
 
 
 def _build(root: Path, dataset: Dataset) -> None:
-    publish(dataset, root / PACKAGE_DIR)
-    (root / DATA_DICTIONARY).write_text(data_dictionary(dataset.row_counts(), dataset.version), encoding="utf-8")
+    """Publish the package and the data dictionary; the dictionary is staged first, so a full disk changes nothing."""
+    staged = [(stage(root / DATA_DICTIONARY, data_dictionary(dataset.row_counts(), dataset.version)), root / DATA_DICTIONARY)]
+    try:
+        publish(dataset, root / PACKAGE_DIR)
+    except BaseException:
+        discard(staged)
+        raise
+    commit(staged)
 
 
 def _changes_since_release(root: Path, dataset: Dataset) -> tuple[str, list]:
@@ -113,6 +131,7 @@ def _check(root: Path, dataset: Dataset) -> int:
 
 
 def _release(root: Path, dataset: Dataset, level: Level) -> int:
+    """All or nothing: every precondition is checked and every file written aside before the first one changes."""
     released, changes = _changes_since_release(root, dataset)
     needed = step_needed(released, required_level(changes))
     if level < needed:
@@ -120,19 +139,91 @@ def _release(root: Path, dataset: Dataset, level: Level) -> int:
             print(f"  {change}", file=sys.stderr)
         print(f"A {level} release is too small: these changes need {needed}.", file=sys.stderr)
         return 1
-    new = bumped(released, level)
-    set_version(root, new)
-    dataset = assemble(root)
-    _build(root, dataset)
-    snapshot(root, new)
     released_at = data_diff.release_commit(root, released) if released != "0.0.0" else None
-    summary = data_diff.report(data_diff.diff(root, released_at), detail=False)
-    open_changelog_entry(root, new, summary, dt.date.today())
+    new, today = bumped(released, level), dt.date.today()
+    dataset.version = new
+    with tempfile.TemporaryDirectory() as folder:
+        package = Path(folder) / "package"
+        write_package(dataset, package)
+        summary = data_diff.report(data_diff.diff(root, released_at, package), detail=False)
+        (root / RELEASES_DIR).mkdir(exist_ok=True)
+        files = {
+            root / DATA_DICTIONARY: data_dictionary(dataset.row_counts(), new),
+            root / RELEASES_DIR / f"{new}.json": (package / DESCRIPTOR).read_bytes(),
+            root / CHANGELOG: dated_changelog(root, new, summary, today),
+            root / "pyproject.toml": versioned_pyproject(root, new),
+        }
+        if (root / CITATION).exists():
+            files[root / CITATION] = versioned_citation(root, new, today)
+        staged = []
+        try:
+            for path, data in files.items():
+                staged.append((stage(path, data), path))
+            publish(dataset, root / PACKAGE_DIR)
+        except BaseException:
+            discard(staged)
+            raise
+        commit(staged)  # renames only: pyproject.toml, which makes the release, goes last
     print(f"Released {new} (was {released}). Review CHANGELOG.md, commit, and tag v{new}.\n{summary}")
     return 0
 
 
+@contextlib.contextmanager
+def _one_writer(root: Path) -> Iterator[None]:
+    """Hold the project's writer lock (refusing at once if another build or release holds it) and clean up
+    whatever an interrupted one left behind."""
+    lock = FileLock(root / LOCK_FILE)
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        raise Busy(f"another build or release is running in {root} (it holds {LOCK_FILE}); wait for it to finish and run this again") from None
+    try:
+        for line in clean_leftovers(root, root / PACKAGE_DIR):
+            print(line, file=sys.stderr)
+        yield
+    finally:
+        lock.release()
+
+
+class Busy(Exception):
+    """Another writer holds the lock."""
+
+
+FAULT_ADVICE = {
+    errno.EACCES: "check the permissions of the file and its folder",
+    errno.EPERM: "check the permissions of the file and its folder",
+    errno.EROFS: "the file system is read-only: run this in a writable copy",
+    errno.ENOSPC: "the disk is full: free some space and run this again",
+    errno.EDQUOT: "the disk quota is exhausted: free some space and run this again",
+    errno.EFBIG: "the file is too large for this file system or its limits",
+    errno.EISDIR: "a folder stands where a file is expected",
+}
+
+
+def _fault(error: OSError) -> str:
+    """One line for a fault of the machine (not of the input): what failed, where, and what to do."""
+    where = f"{error.filename}: " if error.filename else ""
+    advice = FAULT_ADVICE.get(error.errno, "")
+    return f"error: {where}{error.strerror or error}" + (f" ({advice})" if advice else "") + "; nothing was changed"
+
+
 def main(argv: list[str] | None = None, root: Path = ROOT) -> int:
+    """Run one command; a fault (interrupt, full disk, no permission, a second writer, git trouble) gives one
+    line on stderr and an exit code, never a traceback."""
+    try:
+        return _main(argv, root)
+    except KeyboardInterrupt:
+        print("interrupted; nothing was changed", file=sys.stderr)
+        return 130
+    except (Busy, data_diff.GitError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except OSError as error:
+        print(_fault(error), file=sys.stderr)
+        return 1
+
+
+def _main(argv: list[str] | None, root: Path) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
     validate = commands.add_parser("validate", help="check everything")
@@ -146,11 +237,23 @@ def main(argv: list[str] | None = None, root: Path = ROOT) -> int:
     args = parser.parse_args(argv)
 
     if args.command == "diff":
-        ref = args.ref or (data_diff.release_commit(root, last_release(root)[0]) if last_release(root) else None)
+        ref = data_diff.resolve(root, args.ref) if args.ref else (data_diff.release_commit(root, last_release(root)[0]) if last_release(root) else None)
         if ref is None:
             print("No release yet: name a git ref to compare with.", file=sys.stderr)
             return 1
         print(data_diff.report(data_diff.diff(root, ref)))
+        return 0
+    if args.command in ("build", "release"):
+        with _one_writer(root):
+            try:
+                dataset = _assemble(root, rebuilding=args.command == "build")
+            except InvalidInput as error:
+                return _print_problems(error.problems)
+            if args.command == "release":
+                return _release(root, dataset, Level[args.level.upper()])
+            _build(root, dataset)
+        print("Built datapackage/ and DATA.md:")
+        print(_summary(dataset))
         return 0
     try:
         dataset = _assemble(root)
@@ -162,19 +265,15 @@ def main(argv: list[str] | None = None, root: Path = ROOT) -> int:
         return _print_problems(error.problems, as_json=getattr(args, "format", "text") == "json")
     if args.command == "check":
         return _check(root, dataset)
-    if args.command == "release":
-        return _release(root, dataset, Level[args.level.upper()])
-    if args.command == "build":
-        _build(root, dataset)
-        print("Built datapackage/ and DATA.md:")
-    elif getattr(args, "format", "text") == "json":
+    if getattr(args, "format", "text") == "json":
         print("[]")
         return 0
-    else:
-        print("Valid:")
+    print("Valid:")
     print(_summary(dataset))
     return 0
 
 
 if __name__ == "__main__":
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `build.py ... | head` ends quietly, like any Unix tool
     sys.exit(main())

@@ -29,13 +29,35 @@ class TableDiff:
         return f"{self.table}: {len(self.added)} added, {len(self.removed)} removed, {len(self.changed)} changed"
 
 
-def release_commit(root: Path, version: str) -> str | None:
+class GitError(Exception):
+    """git is missing, the folder is not a repository, or a ref names no commit; the message says what to do."""
+
+
+def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    try:
+        return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=False)
+    except FileNotFoundError:
+        raise GitError("git is not installed (diff and release compare with a committed release): install git") from None
+
+
+def resolve(root: Path, ref: str) -> str:
+    """The commit ``ref`` names; raises ``GitError`` for an unknown ref or a folder outside git."""
+    result = _git(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+    if result.returncode != 0:
+        inside = _git(root, "rev-parse", "--is-inside-work-tree").returncode == 0
+        if not inside:
+            raise GitError(f"{root} is not a git repository (diff and release compare with a committed release)")
+        raise GitError(f"{ref!r} is not a commit of this repository (expected a branch, tag or hash from `git log`)")
+    return result.stdout.strip()
+
+
+def release_commit(root: Path, version: str) -> str:
     """The commit that added releases/<version>.json: the default reference for a diff."""
-    result = subprocess.run(
-        ["git", "log", "-n", "1", "--diff-filter=A", "--format=%H", "--", f"{RELEASES_DIR}/{version}.json"],
-        cwd=root, capture_output=True, text=True, check=True,
-    )
-    return result.stdout.strip() or None
+    result = _git(root, "log", "-n", "1", "--diff-filter=A", "--format=%H", "--", f"{RELEASES_DIR}/{version}.json")
+    if result.returncode != 0 or not result.stdout.strip():
+        resolve(root, "HEAD")  # says so if this is not a repository
+        raise GitError(f"no commit adds {RELEASES_DIR}/{version}.json: commit the last release before comparing with it")
+    return result.stdout.strip()
 
 
 def table_at(root: Path, ref: str, name: str) -> pa.Table | None:
@@ -77,10 +99,12 @@ def diff_table(name: str, old: pa.Table | None, new: pa.Table | None) -> TableDi
     return result
 
 
-def diff(root: Path, ref: str | None) -> list[TableDiff]:
-    """Per table, the rows added, removed and changed from git ``ref`` (None: nothing) to the package in ``root``."""
+def diff(root: Path, ref: str | None, package: Path | None = None) -> list[TableDiff]:
+    """Per table, the rows added, removed and changed from git ``ref`` (None: nothing) to ``package``
+    (by default the one in ``root``)."""
+    package = package or root / PACKAGE_DIR
     return [
-        diff_table(name, table_at(root, ref, name) if ref else None, pq.read_table(root / PACKAGE_DIR / resource_path(name, "parquet")))
+        diff_table(name, table_at(root, ref, name) if ref else None, pq.read_table(package / resource_path(name, "parquet")))
         for name in TABLES
     ]
 

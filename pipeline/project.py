@@ -11,6 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SOURCES_DIR = "sources"  # the articles, as received
 ANNOTATIONS_DIR = "annotations"  # what people write
 DATA_DICTIONARY = "DATA.md"  # generated from the declarations
+LOCK_FILE = ".build.lock"  # held by the one command that may write at a time
 
 
 def version(root: Path = ROOT) -> str:

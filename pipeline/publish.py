@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import tempfile
 from pathlib import Path, PurePosixPath
@@ -19,6 +20,7 @@ from schema.frictionless_schema import table_schema
 from schema.table import TableKind, table_of_kind
 from schema.tables import TABLES
 
+from .atomic import STAGING_PREFIX, exchange
 from .dataset import Dataset
 
 DATAPACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
@@ -102,6 +104,10 @@ def write_package(dataset: Dataset, folder: Path) -> None:
     write_tables(dataset, folder)
     text = json.dumps(descriptor(dataset, folder), indent=2, ensure_ascii=False) + "\n"
     (folder / DESCRIPTOR).write_text(text, encoding="utf-8")
+    for path in [folder, *folder.rglob("*")]:  # on disk before the package is swapped in
+        if path.is_file():
+            with path.open("rb+") as file:
+                os.fsync(file.fileno())
 
 
 def descriptor_of(folder: Path) -> dict[str, Any]:
@@ -111,13 +117,18 @@ def descriptor_of(folder: Path) -> dict[str, Any]:
 def publish(dataset: Dataset, target: Path) -> None:
     """Build beside ``target`` and swap it in; on any failure ``target`` is left as it was.
 
-    The previous package is moved into the staging folder, and the staging folder is removed only once
-    ``target`` holds a complete package again: if even restoring fails, the previous package survives there.
+    On Linux the new and the old package are exchanged in one atomic step, so a reader never finds the
+    folder missing. Elsewhere (or on a file system that cannot exchange) the previous package is moved into
+    the staging folder and the new one renamed in; the staging folder is removed only once ``target``
+    holds a complete package again: if even restoring fails, the previous package survives there, and
+    the next build restores it (``atomic.clean_leftovers``).
     """
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-", dir=target.parent))
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}{STAGING_PREFIX}", dir=target.parent))
     previous = staging / "previous"
     try:
         write_package(dataset, staging / "package")
+        if target.exists() and exchange(staging / "package", target):
+            return
         if target.exists():
             target.rename(previous)
         try:

@@ -16,6 +16,7 @@ from .schema_changes import Level
 
 RELEASES_DIR = "releases"
 CHANGELOG = "CHANGELOG.md"
+CITATION = "CITATION.cff"
 _ENTRY = re.compile(r"^## \[(?P<version>\d+\.\d+\.\d+)\]", re.M)
 _SEMVER = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
 
@@ -74,10 +75,19 @@ def version_problems(root: Path) -> list[Problem]:
                                 f"newest entry is {logged}, but pyproject.toml [project].version is {current} (expected the same version in both)"))
     descriptor = root / PACKAGE_DIR / DESCRIPTOR
     if descriptor.exists():
-        built = json.loads(descriptor.read_text(encoding="utf-8")).get("version")
+        try:
+            built = json.loads(descriptor.read_text(encoding="utf-8")).get("version")
+        except (ValueError, AttributeError, OSError) as error:
+            built = f"unreadable ({type(error).__name__})"
         if built != current:
             problems.append(Problem(file=f"{PACKAGE_DIR}/{DESCRIPTOR}", message=
                                     f"version is {built}, but pyproject.toml [project].version is {current} (run `python build.py build`)"))
+    citation = root / CITATION
+    if citation.exists():
+        cited = re.search(r"^version: *\"?([^\"\n]+)\"?$", citation.read_text(encoding="utf-8"), re.M)
+        if cited is None or cited.group(1).strip() != current:
+            problems.append(Problem(file=CITATION, message=
+                                    f"version is {cited.group(1).strip() if cited else 'missing'}, but pyproject.toml [project].version is {current} (expected the same; `release` keeps them in step)"))
     released = last_release(root)
     if released and parse(current) < parse(released[0]):
         problems.append(Problem(file="pyproject.toml", message=
@@ -85,27 +95,25 @@ def version_problems(root: Path) -> list[Problem]:
     return problems
 
 
-def set_version(root: Path, new: str) -> None:
-    """Write ``new`` into pyproject.toml, the one place the version lives."""
-    path = root / "pyproject.toml"
-    document = tomlkit.parse(path.read_text(encoding="utf-8"))
+def versioned_pyproject(root: Path, new: str) -> str:
+    """pyproject.toml with ``new`` as the version (the one place the version lives), formatting kept."""
+    document = tomlkit.parse((root / "pyproject.toml").read_text(encoding="utf-8"))
     document["project"]["version"] = new
-    path.write_text(tomlkit.dumps(document), encoding="utf-8")
+    return tomlkit.dumps(document)
 
 
-def snapshot(root: Path, new: str) -> Path:
-    """Keep the released descriptor (schemas, hashes) as releases/<version>.json."""
-    folder = root / RELEASES_DIR
-    folder.mkdir(exist_ok=True)
-    target = folder / f"{new}.json"
-    target.write_bytes((root / PACKAGE_DIR / DESCRIPTOR).read_bytes())
-    return target
+def versioned_citation(root: Path, new: str, today: dt.date) -> str:
+    """CITATION.cff with ``new`` as its version and ``today`` as its release date."""
+    text = (root / CITATION).read_text(encoding="utf-8")
+    text = re.sub(r"^version: .*$", f"version: {new}", text, count=1, flags=re.M)
+    if re.search(r"^date-released: ", text, re.M):
+        return re.sub(r"^date-released: .*$", f'date-released: "{today.isoformat()}"', text, count=1, flags=re.M)
+    return re.sub(r"^(version: .*)$", rf'\1\ndate-released: "{today.isoformat()}"', text, count=1, flags=re.M)
 
 
-def open_changelog_entry(root: Path, new: str, summary: str, today: dt.date) -> None:
-    """Date the new version's entry (an existing one, else the [Unreleased] section, else a new one) and add the data summary."""
-    path = root / CHANGELOG
-    text = path.read_text(encoding="utf-8")
+def dated_changelog(root: Path, new: str, summary: str, today: dt.date) -> str:
+    """CHANGELOG.md with the new version's entry dated (an existing one, else the [Unreleased] section, else a new one) and the data summary added."""
+    text = (root / CHANGELOG).read_text(encoding="utf-8")
     heading = f"## [{new}] - {today.isoformat()}"
     body = f"\n\n### Data changes since the last release\n\n```\n{summary.rstrip()}\n```\n"
     unreleased = re.search(rf"^## \[(?:Unreleased|{re.escape(new)})\][^\n]*\n", text, re.M)
@@ -118,4 +126,4 @@ def open_changelog_entry(root: Path, new: str, summary: str, today: dt.date) -> 
         first = _ENTRY.search(text)
         at = first.start() if first else len(text)
         text = f"{text[:at]}{heading}{body}\n{text[at:]}".rstrip() + "\n"
-    path.write_text(text, encoding="utf-8")
+    return text

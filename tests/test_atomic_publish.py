@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import json
+import threading
 import shutil
 from pathlib import Path
 
 import pytest
 
 from pipeline import publish as publishing
+from pipeline.atomic import clean_leftovers, exchange
 from pipeline.dataset import Dataset, assemble
 from pipeline.publish import UnsafePath, descriptor_of, publish, resource_path, safe_path
 from schema.tables import TABLES
@@ -110,7 +113,9 @@ def test_a_descriptor_write_cut_short_leaves_the_previous_package(dataset, targe
 
 
 def _fail_on_rename(monkeypatch: pytest.MonkeyPatch, failing: set[int]) -> None:
-    """Make the renames numbered in ``failing`` (1-based, in the order publish makes them) raise."""
+    """Make the renames numbered in ``failing`` (1-based, in the order publish makes them) raise; the fallback
+    swap (two renames) is forced, as on a system that cannot exchange two folders in one step."""
+    monkeypatch.setattr(publishing, "exchange", lambda first, second: False)
     rename, calls = Path.rename, {"count": 0}
 
     def counted(self, destination):
@@ -186,3 +191,49 @@ def test_a_table_name_that_would_escape_is_refused_before_anything_is_written(da
     assert tree_bytes(target.parent) == around
     assert not Path("/tmp/evil.csv").exists()
     assert _leftovers(target) == []
+
+
+def test_the_next_build_restores_a_package_left_in_the_staging_folder(dataset, target, monkeypatch):
+    before = tree_bytes(target)
+    _fail_on_rename(monkeypatch, {2, 3})
+    with pytest.raises(OSError, match="injected"):
+        publish(dataset, target)
+    monkeypatch.undo()
+    done = clean_leftovers(target.parent, target)
+    assert tree_bytes(target) == before
+    assert done[0].startswith(f"restored {target.name}/ from .{target.name}-new-")
+    assert _leftovers(target) == []
+
+
+def test_a_reader_never_sees_the_package_missing_during_rebuilds(dataset, target):
+    """With the one-step exchange, a reader polling the descriptor during five rebuilds always finds it."""
+    if not exchange_supported(target.parent):
+        pytest.skip("this file system cannot exchange two folders in one step (renameat2)")
+    missing, stop = [], threading.Event()
+
+    def read() -> None:
+        while not stop.is_set():
+            try:
+                json.loads((target / "datapackage.json").read_text(encoding="utf-8"))
+            except (FileNotFoundError, ValueError) as error:
+                missing.append(repr(error))
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    try:
+        for _ in range(5):
+            publish(dataset, target)
+    finally:
+        stop.set()
+        reader.join()
+    assert missing == []
+    assert _leftovers(target) == []
+
+
+def exchange_supported(folder: Path) -> bool:
+    first, second = folder / ".probe-a", folder / ".probe-b"
+    first.mkdir(), second.mkdir()
+    try:
+        return exchange(first, second)
+    finally:
+        first.rmdir(), second.rmdir()
