@@ -1,0 +1,191 @@
+"""Faults of the machine, not of the input: each gives one line and an exit code, and changes nothing."""
+
+from __future__ import annotations
+
+import errno
+import os
+import pwd
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from filelock import FileLock
+
+import pipeline.atomic
+from pipeline import data_diff
+from tests.conftest import copy_project, load_build_cli, tree_bytes
+
+OUTPUTS = ("datapackage", "DATA.md", "CHANGELOG.md", "pyproject.toml", "CITATION.cff", "releases")
+
+
+def outputs(root: Path) -> dict[str, bytes]:
+    found = {}
+    for name in OUTPUTS:
+        path = root / name
+        if path.is_dir():
+            found |= {f"{name}/{k}": v for k, v in tree_bytes(path).items()}
+        elif path.exists():
+            found[name] = path.read_bytes()
+    return found
+
+
+def leftovers(root: Path) -> list[str]:
+    return sorted(p.name for p in root.iterdir() if p.name.startswith(".") and ("-new-" in p.name or ".tmp-" in p.name))
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """A project copy under git, with CITATION.cff, its last release committed."""
+    root = copy_project(tmp_path / "project")
+    shutil.copy2(Path(__file__).resolve().parent.parent / "CITATION.cff", root / "CITATION.cff")
+    for args in (["init", "-q"], ["add", "-A"], ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "base"]):
+        subprocess.run(["git", *args], cwd=root, check=True, capture_output=True)
+    return root
+
+
+def stale(root: Path) -> None:
+    """An annotation change, so that build and release have something to write."""
+    path = root / "annotations" / "figures.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "measure: Number of countries on Trump's Asian tour", "measure: Number of nations on Trump's Asian tour"), encoding="utf-8")
+
+
+def test_ctrl_c_says_so_exits_130_and_changes_nothing(repo, run_build, monkeypatch):
+    stale(repo)
+    before = outputs(repo)
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("pipeline.publish.write_tables", interrupted)
+    code, out, err = run_build(repo, "build")
+    assert (code, err.strip().splitlines()[-1]) == (130, "interrupted; nothing was changed")
+    assert "Traceback" not in err
+    assert outputs(repo) == before and leftovers(repo) == []
+
+
+def test_a_full_disk_during_release_changes_nothing(repo, run_build, monkeypatch):
+    stale(repo)
+    assert run_build(repo, "build")[0] == 0
+    before = outputs(repo)
+    real_stage = pipeline.atomic.stage
+
+    def disk_full(path: Path, data):
+        if path.name == "CHANGELOG.md":  # the third of the five files release writes
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+        return real_stage(path, data)
+
+    cli = load_build_cli()
+    monkeypatch.setattr(cli, "stage", disk_full)
+    code = cli.main(["release", "patch"], root=repo)
+    assert code == 1
+    assert outputs(repo) == before, "a failed release changed files"
+    assert leftovers(repo) == []
+
+
+def test_a_file_size_limit_gives_one_line_and_leaves_the_package(repo):
+    """A real EFBIG from the kernel (RLIMIT_FSIZE), in a process of its own."""
+    stale(repo)
+    before = outputs(repo)
+    script = (
+        "import resource, runpy, signal, sys; signal.signal(signal.SIGXFSZ, signal.SIG_IGN); "
+        "resource.setrlimit(resource.RLIMIT_FSIZE, (20000, 20000)); sys.argv = ['build.py', 'build']; "
+        "runpy.run_path('build.py', run_name='__main__')"
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=repo, capture_output=True, text=True)
+    assert done.returncode == 1, done.stderr
+    (line,) = done.stderr.strip().splitlines()
+    assert line.startswith("error: ") and "File too large" in line and line.endswith("nothing was changed")
+    assert outputs(repo) == before and leftovers(repo) == []
+
+
+def test_a_second_writer_is_refused_with_a_clear_line(repo, run_build):
+    with FileLock(repo / ".build.lock"):
+        code, _, err = run_build(repo, "build")
+    assert code == 1
+    assert "another build or release is running" in err and "Traceback" not in err
+
+
+def test_what_an_interrupted_build_left_is_cleaned_up_and_said(repo, run_build):
+    staging = repo / ".datapackage-new-abc123"
+    staging.mkdir()
+    (repo / "datapackage").rename(staging / "previous")  # as a crash between the two renames of the fallback swap leaves it
+    (repo / ".DATA.md.tmp-xyz").write_text("half", encoding="utf-8")
+    code, _, err = run_build(repo, "build")
+    assert code == 0, err
+    assert "restored datapackage/ from .datapackage-new-abc123, left by an interrupted build" in err
+    assert "removed .DATA.md.tmp-xyz, left by an interrupted write" in err
+    assert leftovers(repo) == [] and (repo / "datapackage" / "datapackage.json").exists()
+
+
+def test_a_damaged_descriptor_never_blocks_the_build_that_repairs_it(repo, run_build):
+    (repo / "datapackage" / "datapackage.json").write_text('{"truncated', encoding="utf-8")
+    code, _, err = run_build(repo, "validate")
+    assert code == 1 and "datapackage/datapackage.json: version is unreadable" in err
+    assert run_build(repo, "build")[0] == 0
+    assert run_build(repo, "check")[0] == 0
+
+
+def test_diff_refuses_an_unknown_ref(repo, run_build):
+    code, out, err = run_build(repo, "diff", "no-such-ref")
+    assert (code, out) == (1, "")
+    assert "'no-such-ref' is not a commit of this repository" in err
+
+
+def test_diff_without_git_says_so(repo, run_build, monkeypatch):
+    def no_git(*args, **kwargs):
+        raise FileNotFoundError(errno.ENOENT, "No such file or directory", "git")
+
+    monkeypatch.setattr(data_diff.subprocess, "run", no_git)
+    code, _, err = run_build(repo, "diff", "HEAD")
+    assert code == 1 and "git is not installed" in err
+
+
+def test_release_outside_git_changes_nothing(tmp_path, run_build):
+    root = copy_project(tmp_path / "project")
+    stale(root)
+    assert run_build(root, "build")[0] == 0
+    before = outputs(root)
+    code, _, err = run_build(root, "release", "patch")
+    assert code == 1 and "is not a git repository" in err
+    assert outputs(root) == before
+
+
+def test_a_piped_command_ends_quietly_when_the_reader_stops(repo):
+    done = subprocess.run(f"{sys.executable} build.py coverage | head -1", shell=True, cwd=repo, capture_output=True, text=True)
+    assert done.stdout.count("\n") == 1
+    assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr
+
+
+def _nobody_can_run_python() -> bool:
+    if os.geteuid() != 0 or shutil.which("setpriv") is None:
+        return False
+    done = subprocess.run(["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", sys.executable, "-c", "import filelock, pandas"],
+                          capture_output=True)
+    return done.returncode == 0
+
+
+@pytest.mark.skipif(not _nobody_can_run_python(), reason="needs root, setpriv and a Python that user nobody can run")
+def test_permission_denied_is_one_line_as_another_user(tmp_path):
+    """Root bypasses file permissions, so the build runs as user nobody against a package it may not replace."""
+    work = tmp_path / "open"
+    work.mkdir()
+    for folder in [work, *work.parents]:
+        if folder == Path("/"):
+            break
+        folder.chmod(folder.stat().st_mode | 0o011)
+    root = copy_project(work / "project")
+    nobody = pwd.getpwnam("nobody")
+    for path in [root, *root.rglob("*")]:
+        path.chmod(path.stat().st_mode | 0o044 | (0o011 if path.is_dir() else 0))
+    stale(root)
+    os.chown(root, nobody.pw_uid, nobody.pw_gid)  # nobody may write here, but not into the root-owned files
+    before = outputs(root)
+    done = subprocess.run(["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", sys.executable, "build.py", "build"],
+                          cwd=root, capture_output=True, text=True)
+    assert done.returncode == 1, done.stdout + done.stderr
+    (line,) = done.stderr.strip().splitlines()
+    assert "Permission denied" in line and "check the permissions" in line
+    assert outputs(root) == before
