@@ -17,7 +17,7 @@ from schema.field_spec import markers
 from schema.fields import ExactCopy
 from schema.table import Row, RuleError, Table
 
-from .problems import Problem
+from .problems import Problem, shown
 from .project import ANNOTATIONS_DIR
 from .yaml_source import Located, YamlError, field_label, load_records
 
@@ -80,7 +80,7 @@ def _explain(error: dict[str, Any], model: type[Row]) -> str:
     message = error["msg"].removeprefix("Value error, ")
     if not loc or repr(error["input"]) in message:
         return message
-    return f"{message} (got {error['input']!r})"
+    return f"{message} (got {shown(error['input'])})"
 
 
 def _strings(node: Any, loc: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], str]]:
@@ -96,10 +96,15 @@ def _strings(node: Any, loc: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, 
 
 
 def _text_problem(text: str) -> str | None:
-    """Why annotator-written text is refused: a control character or line break, or a form other than NFC."""
+    """Why annotator-written text is refused: a control character or line break, an invisible format
+    character (zero-width, bidi control, soft hyphen: Unicode category Cf), or a form other than NFC."""
     bad = next((c for c in text if unicodedata.category(c) in INVISIBLE), None)
     if bad is not None:
         return f"contains the control character U+{ord(bad):04X} (expected one line of visible text; YAML's >- folds long text)"
+    hidden = next((c for c in text if unicodedata.category(c) == "Cf"), None)
+    if hidden is not None:
+        name = unicodedata.name(hidden, "a format character")
+        return f"contains the invisible character U+{ord(hidden):04X} ({name}) (expected visible text only; delete it)"
     if not unicodedata.is_normalized("NFC", text):
         return "is not in Unicode NFC form (expected composed characters; retype it or normalize it to NFC)"
     return None
@@ -120,7 +125,7 @@ def _text_problems(item: WrittenRecord) -> list[Problem]:
         message = None if _exact_copy(model, loc) else _text_problem(text)
         if message:
             problems.append(Problem(file=item.file, line=item.line_of(loc), table=item.table.name, record_id=item.record_id,
-                                    field=field_label(loc), message=f"{message} (got {text!r})"))
+                                    field=field_label(loc), message=f"{message} (got {shown(text)})"))
     return problems
 
 
@@ -141,6 +146,10 @@ def load_table(root: Path, table: Table) -> tuple[list[WrittenRecord] | None, li
     """Every record of one table's annotation file (None when the file cannot be read), and the problems found in it."""
     relative = f"{ANNOTATIONS_DIR}/{table.name}.yaml"
     path = root / relative
+    if path.is_symlink() or (path.exists() and not path.resolve().is_relative_to(root.resolve())):
+        return None, [Problem(file=relative, table=table.name, message="is a symlink (expected a regular file inside the project)")]
+    if path.exists() and not path.is_file():
+        return None, [Problem(file=relative, table=table.name, message="is not a regular file (expected a YAML list of records)")]
     if not path.is_file():
         return None, [Problem(file=relative, table=table.name, message="file is missing (expected a YAML list of records; write [] for none)")]
     try:

@@ -29,6 +29,18 @@ class Problem:
         return asdict(self)
 
 
+MAX_SHOWN = 200  # characters of a value echoed in a message
+
+
+def shown(value: object) -> str:
+    """``repr(value)``, cut to ``MAX_SHOWN`` characters with its full length said, so a huge value stays readable."""
+    text = repr(value)
+    if len(text) <= MAX_SHOWN:
+        return text
+    size = f"{len(value)} characters" if isinstance(value, str) else f"{len(text)} characters as text"
+    return f"{text[:MAX_SHOWN]}... ({size})"
+
+
 class InvalidInput(Exception):
     """Raised with every problem found, so that none stops the search for the others."""
 

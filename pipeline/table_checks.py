@@ -9,6 +9,7 @@ from schema.pandera_schema import pandera_schema
 from schema.table import Table
 
 from .assembly import Assembly, Where, duplicate_message
+from .problems import shown
 from .project import ANNOTATIONS_DIR
 
 
@@ -22,5 +23,5 @@ def table_problems(assembly: Assembly, table: Table, frame: pd.DataFrame) -> Non
             index = case.index if pd.notna(case.index) else None
             where = assembly.where[table.name][int(index)] if index is not None else Where(f"{ANNOTATIONS_DIR}/{table.name}.yaml", None)
             check = str(case.check)
-            message = duplicate_message(table, case.failure_case) if "uniqueness" in check else f"fails {check} (got {case.failure_case!r})"
+            message = duplicate_message(table, case.failure_case) if "uniqueness" in check else f"fails {check} (got {shown(case.failure_case)})"
             assembly.problem(where, table.name, column, message)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Union
+from typing import ClassVar, Union
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,7 @@ class Span:
 class Plain:
     """Text no span covers."""
 
+    kind: ClassVar[str] = "plain"
     start: int
     end: int
     text: str
@@ -37,6 +38,7 @@ class Plain:
 class Segment:
     """Text between two consecutive boundaries, covered by ``evidence_ids`` (most specific first)."""
 
+    kind: ClassVar[str] = "segment"
     start: int
     end: int
     text: str
@@ -51,6 +53,7 @@ class Segment:
 class Wrapper:
     """The one element of a span: it starts where the span starts and holds what nests inside it."""
 
+    kind: ClassVar[str] = "wrapper"
     evidence_id: str
     start: int
     end: int  # where the element ends: the span's end, or earlier where it crosses an enclosing span

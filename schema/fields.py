@@ -80,12 +80,17 @@ def _language_code(code: str) -> str:
     return code
 
 
+EARLIEST_YEAR, LATEST_YEAR = 1800, 2200  # a plausible range, inside what every backend's date type holds
+
+
 def calendar_date(value: str) -> str:
     year, month, day = (value.split("-") + [None, None])[:3]
     try:
         dt.date(int(year), int(month or 1), int(day or 1))
     except ValueError as error:
         raise ValueError(f"{value!r} is not a calendar date ({error})") from None
+    if not EARLIEST_YEAR <= int(year) <= LATEST_YEAR:
+        raise ValueError(f"{value!r} lies outside {EARLIEST_YEAR} to {LATEST_YEAR} (expected a plausible date)")
     return value
 
 

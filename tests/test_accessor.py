@@ -336,3 +336,35 @@ def test_a_rebuilt_package_is_read_afresh_not_called_corrupted(data_copy: Path):
     (data_copy / "datapackage.json").write_text(json.dumps(descriptor, indent=1), encoding="utf-8")
     assert package.read(package.resource("people", "csv")) == rebuilt
     assert package.descriptor["version"] == "9.9.9"
+
+
+# --- malformed descriptors -------------------------------------------------------------------------
+
+MALFORMED = {
+    "empty-object": {},
+    "a-list": [],
+    "resources-not-a-list": {"resources": {"name": "people"}},
+    "resource-without-name": {"resources": [{"path": "csv/people.csv"}]},
+    "unknown-hash-algorithm": {"resources": [{"name": "people", "path": "csv/people.csv", "hash": "sha999:abc"}]},
+    "hash-not-text": {"resources": [{"name": "people", "path": "csv/people.csv", "hash": 12345}]},
+    "table-without-schema": {"resources": [{"name": "people", "type": "table", "path": "csv/people.csv"}]},
+}
+
+
+@pytest.mark.parametrize("shape", MALFORMED.values(), ids=MALFORMED.keys())
+def test_a_malformed_descriptor_is_a_data_file_error(data_copy: Path, use, shape):
+    (data_copy / "datapackage.json").write_text(json.dumps(shape), encoding="utf-8")
+    use(data_copy)
+    with pytest.raises(jus.DataFileError, match=r"datapackage\.json is malformed: .*Reinstall"):
+        jus.tables()
+    with pytest.raises(jus.DataFileError):
+        jus.verify()
+
+
+def test_the_command_line_reports_a_malformed_descriptor_without_a_traceback(data_copy: Path, monkeypatch, capsys):
+    from japan_us_summit import __main__ as cli
+
+    (data_copy / "datapackage.json").write_text("[]", encoding="utf-8")
+    monkeypatch.setattr(jus, "_package", lambda: DataPackage(data_copy))
+    assert cli.main() == 1
+    assert capsys.readouterr().err.startswith("error: ")

@@ -10,6 +10,7 @@ otherwise shadow PyPA's ``build``.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import pickle
@@ -145,3 +146,25 @@ def test_installed_verify_names_a_changed_byte(installed: tuple[Path, Path]):
     assert list(summary["errors"]) == ["people"] and "people.parquet is corrupted" in summary["errors"]["people"]
     assert set(loaded) == set(TABLES) - {"people"}
     assert cli.returncode == 1 and "people.parquet is corrupted" in cli.stderr and "Traceback" not in cli.stderr
+
+
+def test_installed_verify_does_not_trust_a_descriptor_changed_with_its_data(installed: tuple[Path, Path]):
+    """Data changed together with its hash in datapackage.json still fails: the wheel's RECORD disagrees."""
+    python, outside = installed
+    summary, _ = probe(python, outside, "before-rehash")
+    data = Path(summary["parquet"]).parent.parent
+    csv, descriptor_file = data / "csv" / "people.csv", data / "datapackage.json"
+    originals = {csv: csv.read_bytes(), descriptor_file: descriptor_file.read_bytes()}
+    changed = originals[csv].replace(b"Donald Trump", b"Donald J. Trump")
+    descriptor = json.loads(originals[descriptor_file])
+    resource = next(r for r in descriptor["resources"] if r["name"] == "people")
+    resource["bytes"], resource["hash"] = len(changed), "sha256:" + hashlib.sha256(changed).hexdigest()
+    csv.write_bytes(changed)
+    descriptor_file.write_text(json.dumps(descriptor), encoding="utf-8")
+    try:
+        summary, _ = probe(python, outside, "rehashed")
+    finally:
+        for path, content in originals.items():
+            path.write_bytes(content)
+    assert not summary["ok"]
+    assert dict(summary["failures"])["csv/people.csv"] == "differs from the sha256 the installer recorded (RECORD)"

@@ -98,3 +98,40 @@ def test_exact_line_of_a_wrong_quote(project, run_build):
     line = mutate(project, "annotations/figures.yaml", 'quote: "a three-nation Asian tour"', 'quote: "a four-nation Asian tour"')
     _, _, err = run_build(project, "validate")
     assert f"annotations/figures.yaml:{line}: figures[asian-tour-nations].evidence[0].quote:" in err
+
+
+def test_invisible_format_characters_are_refused_with_their_name(project, run_build):
+    line = mutate(project, "annotations/people.yaml", "name: Sanae Takaichi", "name: Sanae\u200b Takaichi")
+    code, _, err = run_build(project, "validate")
+    assert code == 1
+    assert (f"annotations/people.yaml:{line}: people[sanae-takaichi].name: contains the invisible character U+200B "
+            "(ZERO WIDTH SPACE) (expected visible text only; delete it)") in err
+
+
+def test_a_bidi_override_in_a_note_is_refused(project, run_build):
+    mutate(project, "annotations/people.yaml", "name: Sanae Takaichi", "name: Sanae Takaichi\n  note: \u202eevil")
+    code, _, err = run_build(project, "validate")
+    assert code == 1 and "U+202E (RIGHT-TO-LEFT OVERRIDE)" in err
+
+
+def test_a_huge_value_is_cut_in_the_message(project, run_build):
+    mutate(project, "annotations/people.yaml", "name: Sanae Takaichi", "name: Sanae\u200b" + "x" * 100_000)
+    code, _, err = run_build(project, "validate")
+    assert code == 1
+    (line,) = [line for line in err.splitlines() if "U+200B" in line]
+    assert len(line) < 600 and "(100006 characters)" in line
+
+
+def test_an_annotation_file_that_is_a_symlink_is_refused(project, run_build, tmp_path):
+    outside = tmp_path / "elsewhere.yaml"
+    outside.write_bytes((project / "annotations" / "people.yaml").read_bytes())
+    (project / "annotations" / "people.yaml").unlink()
+    (project / "annotations" / "people.yaml").symlink_to(outside)
+    code, _, err = run_build(project, "validate")
+    assert code == 1 and "annotations/people.yaml: people: is a symlink (expected a regular file inside the project)" in err
+
+
+def test_an_implausible_date_is_refused(project, run_build):
+    mutate(project, "annotations/meetings.yaml", "  date: 2022-07-08\n", "  date: 0022-07-08\n")
+    code, _, err = run_build(project, "validate")
+    assert code == 1 and "'0022-07-08' lies outside 1800 to 2200" in err

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 
 import japan_us_summit as jus
@@ -28,11 +29,13 @@ def report() -> str:
 def main() -> int:
     try:
         print(report())
-    except jus.DataFileError as error:
+    except (jus.DataFileError, LookupError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     return 0
 
 
 if __name__ == "__main__":
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # quiet when piped into head
     sys.exit(main())

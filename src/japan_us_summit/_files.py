@@ -16,10 +16,12 @@ no backslash, and no symlink on the way, so nothing outside the data folder is e
 
 from __future__ import annotations
 
+import base64
 import difflib
 import hashlib
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import metadata, resources
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -117,11 +119,15 @@ class DataPackage:
             raise DataFileError(f"{path} cannot be read ({error.strerror}). {REINSTALL}") from None
         if self._descriptor is None or self._descriptor[0] != stamp:
             try:
-                self._descriptor = (stamp, json.loads(path.read_text(encoding="utf-8")))
+                parsed = json.loads(path.read_text(encoding="utf-8"))
             except FileNotFoundError:
                 raise DataFileError(f"{path} is missing. {REINSTALL}") from None
             except (OSError, ValueError) as error:
                 raise DataFileError(f"{path} cannot be read ({error}). {REINSTALL}") from None
+            problem = _shape_problem(parsed)
+            if problem is not None:
+                raise DataFileError(f"{path} is malformed: {problem}. {REINSTALL}")
+            self._descriptor = (stamp, parsed)
             self._verified.clear()
         return self._descriptor[1]
 
@@ -194,12 +200,66 @@ class DataPackage:
     def _check(self, resource: dict[str, Any]) -> FileCheck:
         path = self.file(resource)
         try:
-            problem = _mismatch(resource, path.read_bytes())
+            data = path.read_bytes()
+            problem = _mismatch(resource, data) or _record_mismatch(self.folder, resource["path"], data)
         except FileNotFoundError:
             problem = "missing"
         except OSError as error:
             problem = f"unreadable ({error.strerror})"
         return FileCheck(resource["name"], resource["path"], problem)
+
+
+def _shape_problem(descriptor: Any) -> str | None:
+    """What makes ``descriptor`` unusable as a data package descriptor, or None."""
+    if not isinstance(descriptor, dict):
+        return f"expected a JSON object, found {type(descriptor).__name__}"
+    resources = descriptor.get("resources")
+    if not isinstance(resources, list) or not resources:
+        return "'resources' is not a non-empty list"
+    for number, resource in enumerate(resources):
+        if not isinstance(resource, dict) or not isinstance(resource.get("name"), str):
+            return f"resource {number} has no name"
+        name = resource["name"]
+        if not isinstance(resource.get("path"), str):
+            return f"resource {name!r} has no path"
+        digest = resource.get("hash")
+        if digest is not None and not isinstance(digest, str):
+            return f"resource {name!r} has a hash that is not text"
+        if isinstance(digest, str) and digest.rpartition(":")[0] not in ("", *hashlib.algorithms_available):
+            return f"resource {name!r} names an unknown hash algorithm {digest.rpartition(':')[0]!r}"
+        if "bytes" in resource and (not isinstance(resource["bytes"], int) or isinstance(resource["bytes"], bool)):
+            return f"resource {name!r} has a size that is not a whole number"
+        if resource.get("type") == "table" and not isinstance((resource.get("schema") or {}).get("fields"), list):
+            return f"table {name!r} has no schema fields"
+    return None
+
+
+def _record_mismatch(folder: Path, relative: str, data: bytes) -> str | None:
+    """How ``data`` differs from the hash the installer recorded for the file (the wheel's ``RECORD``), or None.
+
+    This is what keeps ``verify()`` from trusting a descriptor that was changed together with the data. An
+    editable install records no data files, so there it has nothing to compare with.
+    """
+    recorded = _recorded_hashes().get((folder.resolve() / relative).as_posix())
+    if recorded is None:
+        return None
+    algorithm, digest = recorded
+    actual = base64.urlsafe_b64encode(hashlib.new(algorithm, data).digest()).rstrip(b"=").decode()
+    return None if actual == digest else f"differs from the {algorithm} the installer recorded (RECORD)"
+
+
+@lru_cache(maxsize=1)
+def _recorded_hashes() -> dict[str, tuple[str, str]]:
+    """Absolute path -> (algorithm, digest) for every installed file of the distribution that RECORD hashes."""
+    try:
+        distribution = metadata.distribution(DISTRIBUTION)
+    except metadata.PackageNotFoundError:
+        return {}
+    return {
+        Path(distribution.locate_file(file)).resolve().as_posix(): (file.hash.mode, file.hash.value)
+        for file in distribution.files or []
+        if file.hash is not None
+    }
 
 
 def _stamp(path: Path) -> tuple[int, int]:

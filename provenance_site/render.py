@@ -1,0 +1,316 @@
+"""Render every page with Jinja2 and write the site: deterministic, relative links only."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from schema.table import ARTICLE, LINE, TableKind
+from schema.tables import TABLES
+
+from . import timeline
+from .load import Package, load_package
+from .model import (
+    CITATIONS, CLAIMS, COMPARISONS, MEETINGS, READINGS, REFERENCES, RELATIONS,
+    Key, Site, date_group_fields, date_text, display, humanize, shorten,
+)
+from .segments import Segment, Wrapper, walk
+
+HERE = Path(__file__).resolve().parent
+TEMPLATES, STATIC = HERE / "templates", HERE / "static"
+MARKER = ".provenance-site"  # marks a folder this module wrote, so a rebuild may replace it
+
+
+def environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["html"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["humanize"] = humanize
+    env.filters["display"] = display
+    env.filters["day"] = date_text
+    env.filters["shorten"] = shorten
+    return env
+
+
+class Pages:
+    """Builds each page's context from the site's indexes."""
+
+    def __init__(self, site: Site):
+        self.site = site
+        self.articles = [a[site.key_column(site.source_table.name)] for a in site.tables[site.source_table.name]]
+
+    # --- shared pieces --------------------------------------------------------------------------
+
+    def ref(self, key: Key) -> dict[str, Any]:
+        """A record as a link: its label, table title, and page."""
+        return {"table": key[0], "id": key[1], "label": self.site.label(key), "table_title": self.site.title(key[0]),
+                "href": self.site.href(key)}
+
+    def date(self, row: dict, prefix: str) -> dict[str, Any] | None:
+        if row.get(prefix) is None:
+            return None
+        return {name: row.get(f"{prefix}{suffix}") for name, suffix in (
+            ("value", ""), ("precision", "_precision"), ("earliest", "_earliest"), ("latest", "_latest"),
+            ("basis", "_basis"), ("as_written", "_as_written"), ("note", "_note"))}
+
+    def citation(self, citation: dict) -> dict[str, Any]:
+        reference = self.site.rows[REFERENCES].get(citation["reference_id"], {})
+        return {"field": citation.get("field"), "note": citation.get("note"), "reference": reference,
+                "ref": self.ref((REFERENCES, citation["reference_id"]))}
+
+    def fields(self, key: Key) -> tuple[list[dict[str, Any]], list]:
+        """Each field (a date as one entry) with its value, link, quotes and citations; and the
+        quotes that support the record as a whole."""
+        site, table = self.site, TABLES[key[0]]
+        row = site.row(key)
+        dates = date_group_fields(table)
+        key_columns = {column: table_column for table_column, column in table.record_keys}
+        citations = site.citations_of.get(key, [])
+        quotes_by_field = defaultdict(list)
+        for quote in site.quotes(key, any_field=True):
+            quotes_by_field[quote.evidence.get("field")].append(quote)
+        entries = []
+        for name, spec in table.fields.items():
+            if name in dates and dates[name] != name:
+                continue
+            if table.kind == TableKind.RECORD and name in (ARTICLE, LINE):
+                continue
+            entry: dict[str, Any] = {"name": name, "description": spec.description, "derived": spec.derived,
+                                     "value": row.get(name), "link": None, "date": None,
+                                     "quotes": quotes_by_field.pop(name, []),
+                                     "citations": [self.citation(c) for c in citations if c.get("field") == name]}
+            if name in dates:
+                entry["date"] = self.date(row, name)
+            target = next((fk.table for fk in table.foreign_keys if fk.fields == (name,)), None)
+            if target is None and name in key_columns:
+                target = row.get(key_columns[name])
+            if target is not None and row.get(name) is not None and site.exists((target, row[name])):
+                entry["link"] = self.ref((target, row[name]))
+            entries.append(entry)
+        whole = [q for field_name in list(quotes_by_field) for q in quotes_by_field.pop(field_name)]
+        return entries, whole
+
+    # --- pages ----------------------------------------------------------------------------------
+
+    def record(self, key: Key) -> dict[str, Any]:
+        site = self.site
+        fields, whole = self.fields(key)
+        row = site.row(key)
+        linked_from = defaultdict(list)
+        for source, field_name in site.links_to.get(key, []):
+            if source[0] != RELATIONS:
+                linked_from[(source[0], field_name)].append(self.ref(source))
+        relations = []
+        for side, relation in site.relations_of.get(key, []):
+            relations.append({
+                "side": side,
+                "subject": self.ref((relation["subject_table"], relation["subject_id"])),
+                "object": self.ref((relation["object_table"], relation["object_id"])),
+                "predicate": relation["predicate"],
+                "start": self.date(relation, "start_date"), "end": self.date(relation, "end_date"),
+                "ref": self.ref((RELATIONS, relation[site.key_column(RELATIONS)])),
+            })
+        claims = [self.claim(claim_id) for claim_id in site.claims_about.get(key, [])]
+        about = [self.ref(subject) for subject in site.subjects_of.get(key[1], [])] if key[0] == CLAIMS else []
+        cited_by = []
+        if key[0] == REFERENCES:
+            cited_by = [{"ref": self.ref((c["record_table"], c["record_id"])), "field": c.get("field"), "note": c.get("note")}
+                        for c in site.cited_by.get(key[1], [])]
+        see_also = []
+        if key[0] == COMPARISONS:
+            see_also.append(("The two readings side by side", f"comparisons.html#c-{key[1]}"))
+        if key[0] == READINGS:
+            see_also.append(("The two readings side by side", f"comparisons.html#c-{row['comparison_id']}"))
+        if key[0] == MEETINGS and row.get("date_earliest"):
+            see_also.append(("On the timeline", f"timeline.html#m-{key[1]}"))
+        table = TABLES[key[0]]
+        return {
+            "root": "../../", "key": key, "table": table, "row": row, "label": site.label(key),
+            "fields": fields, "whole": whole,
+            "first": {"article": row.get(ARTICLE), "line": row.get(LINE), "label": site.article_label(row[ARTICLE])} if row.get(ARTICLE) else None,
+            "links_to": [dict(self.ref((l.table, l.id)), field=l.field) for l in site.links_from(key)],
+            "linked_from": [{"table_title": site.title(t), "field": f, "records": refs} for (t, f), refs in linked_from.items()],
+            "claims": claims, "about": about, "relations": relations,
+            "citations": [self.citation(c) for c in site.citations_of.get(key, [])],
+            "cited_by": cited_by, "see_also": see_also,
+        }
+
+    def claim(self, claim_id: str) -> dict[str, Any]:
+        row = self.site.rows[CLAIMS][claim_id]
+        claimant = None
+        for column in ("claimant_person_id", "claimant_organization_id"):
+            target = next((fk.table for fk in TABLES[CLAIMS].foreign_keys if fk.fields == (column,)), None)
+            if row.get(column) and target:
+                claimant = self.ref((target, row[column]))
+        return {"ref": self.ref((CLAIMS, claim_id)), "statement": row["statement"], "claimant_kind": row["claimant_kind"],
+                "claimant": claimant, "claimant_description": row.get("claimant_description"),
+                "modality": row["modality"], "polarity": row["polarity"]}
+
+    def article(self, article_id: str) -> dict[str, Any]:
+        site = self.site
+        key = (site.source_table.name, article_id)
+        fields, _ = self.fields(key)
+        lines = []
+        records: dict[str, dict] = {}
+        evidence: dict[str, list] = {}
+        for (article, number), _text in sorted(site.line_text.items()):
+            if article != article_id:
+                continue
+            sentences = site.sentences(article_id, number)
+            for sentence in sentences:
+                for node in walk(sentence.nodes):
+                    if isinstance(node, Wrapper):
+                        row = site.evidence[node.evidence_id]
+                        record = site.record_of(row)
+                        evidence[node.evidence_id] = [f"{record[0]}/{record[1]}", row.get("field")]
+                        records[f"{record[0]}/{record[1]}"] = self.ref(record)
+            lines.append({"number": number, "sentences": sentences})
+        sentences = [s for line in lines for s in line["sentences"]]
+        return {
+            "root": "../", "article_id": article_id, "label": site.article_label(article_id), "fields": fields,
+            "citations": [self.citation(c) for c in site.citations_of.get(key, [])],
+            "lines": lines, "sentence_count": len(sentences), "unclaimed": sum(not s.claimed for s in sentences),
+            "evidence_count": len(site.evidence_on_article(article_id)),
+            "data": {"records": records, "evidence": dict(sorted(evidence.items()))},
+        }
+
+    def segment_href(self, segment: Segment) -> str:
+        """The page of the most specific record the segment supports, at that quote."""
+        evidence = self.site.evidence[segment.evidence_ids[0]]
+        return f"{self.site.href(self.site.record_of(evidence))}#ev-{segment.evidence_ids[0]}"
+
+    def segment_title(self, segment: Segment) -> str:
+        seen, parts = set(), []
+        for evidence_id in segment.evidence_ids:
+            row = self.site.evidence[evidence_id]
+            key = self.site.record_of(row)
+            item = (key, row.get("field"))
+            if item in seen:
+                continue
+            seen.add(item)
+            field_name = f" [{row['field']}]" if row.get("field") else ""
+            parts.append(f"{self.site.title(key[0])}: {shorten(self.site.label(key), 60)}{field_name}")
+        first = parts[0]
+        return f"Opens {first}" + (f". Also supports: {'; '.join(parts[1:])}" if len(parts) > 1 else "")
+
+    def comparisons(self) -> dict[str, Any]:
+        site = self.site
+        items = []
+        readings_of = defaultdict(list)
+        for reading in site.tables[READINGS]:
+            readings_of[reading["comparison_id"]].append(reading)
+        for comparison in site.tables[COMPARISONS]:
+            comparison_id = comparison[site.key_column(COMPARISONS)]
+            columns = []
+            for article_id in self.articles:
+                readings = [{"ref": self.ref((READINGS, r[site.key_column(READINGS)])), "reading": r["reading"],
+                             "recorded": r.get("recorded"), "note": r.get("note"),
+                             "quotes": site.quotes((READINGS, r[site.key_column(READINGS)]), any_field=True)}
+                            for r in readings_of[comparison_id] if r[ARTICLE] == article_id]
+                columns.append({"article_id": article_id, "label": site.article_label(article_id), "readings": readings})
+            items.append({"id": comparison_id, "row": comparison, "ref": self.ref((COMPARISONS, comparison_id)),
+                          "subject": self.ref((comparison["subject_table"], comparison["subject_id"])), "columns": columns})
+        return {"root": "", "comparisons": items}
+
+    def timeline(self) -> dict[str, Any]:
+        panels, undated = timeline.panels(self.site)
+        return {"root": "", "panels": panels, "undated": [self.ref((MEETINGS, r[self.site.key_column(MEETINGS)])) for r in undated]}
+
+    def index(self) -> dict[str, Any]:
+        site, package = self.site, self.site.package
+        tables = []
+        for name, table in TABLES.items():
+            resource = package.resource(name)
+            tables.append({"name": name, "title": resource.get("title", table.title), "description": resource.get("description", ""),
+                           "rows": len(site.tables[name]), "kind": table.kind.value,
+                           "href": f"#t-{name}" if table.kind == TableKind.RECORD else ("#articles" if table.kind == TableKind.SOURCE else None)})
+        groups = []
+        for table in site.record_tables:
+            records = [self.ref((table.name, record_id)) for record_id in site.rows[table.name]]
+            groups.append({"name": table.name, "title": table.title, "records": records})
+        articles = [dict(self.ref((site.source_table.name, a)), row=site.row((site.source_table.name, a))) for a in self.articles]
+        return {"root": "", "descriptor": package.descriptor, "tables": tables, "groups": groups, "articles": articles,
+                "comparison_count": len(site.tables[COMPARISONS]), "meeting_count": len(site.tables[MEETINGS]),
+                "record_count": sum(len(g["records"]) for g in groups)}
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="\n") as file:
+        file.write(text)
+
+
+def render_site(package: Package, out: Path) -> list[Path]:
+    """Write every page and asset under ``out`` (an empty folder); return the pages written."""
+    site = Site(package)
+    pages = Pages(site)
+    env = environment()
+    env.globals.update(
+        version=package.version, site_title=package.descriptor.get("title", "Provenance"),
+        article_links=[pages.ref((site.source_table.name, a)) for a in pages.articles],
+        segment_href=pages.segment_href, segment_title=pages.segment_title, claim_tables=sorted(site.sentence_accounting_tables),
+        tojson_sorted=lambda value: json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str),
+    )
+    written = []
+
+    def page(template: str, target: str, context: dict[str, Any]) -> None:
+        _write(out / target, env.get_template(template).render(**context))
+        written.append(out / target)
+
+    page("index.html", "index.html", pages.index())
+    for article_id in pages.articles:
+        page("article.html", f"articles/{article_id}.html", pages.article(article_id))
+    for table in site.record_tables:
+        for record_id in site.rows[table.name]:
+            page("record.html", f"records/{table.name}/{record_id}.html", pages.record((table.name, record_id)))
+    page("comparisons.html", "comparisons.html", pages.comparisons())
+    page("timeline.html", "timeline.html", pages.timeline())
+    for asset in sorted(STATIC.iterdir()):
+        if asset.is_file():
+            target = out / "static" / asset.name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(asset.read_bytes())
+    (out / MARKER).write_text("Written by `python build.py site`; the whole folder is replaced on rebuild.\n", encoding="utf-8")
+    return written
+
+
+class SiteError(Exception):
+    """The output folder cannot be replaced."""
+
+
+def build(package_dir: Path, out: Path) -> list[Path]:
+    """Build the site from the package in ``package_dir`` into ``out``: written beside it, then swapped
+    in, so a failed build leaves the previous site as it was. Refuses to replace a folder that is
+    neither empty nor a site this module wrote."""
+    out = out.resolve()
+    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).is_file())):
+        raise SiteError(f"{out} exists and is not a site written by `build.py site`; choose another folder or remove it")
+    package = load_package(package_dir)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    try:
+        written = render_site(package, staging)
+        os.chmod(staging, 0o755)
+        if out.exists():
+            old = out.with_name(f".{out.name}-old-{os.getpid()}")
+            out.rename(old)
+            staging.rename(out)
+            shutil.rmtree(old)
+        else:
+            staging.rename(out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return [out / p.relative_to(staging) for p in written]
