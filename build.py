@@ -6,6 +6,7 @@
     python build.py check                     fail if datapackage/ is stale or the version bump is too small
     python build.py diff [REF]                rows added, removed and changed since REF (default: the last release)
     python build.py release {major,minor,patch}  bump the version, build, snapshot the schema, open the CHANGELOG entry
+    python build.py site [OUT]                write the provenance site (default: site/) from the published datapackage/
 """
 
 from __future__ import annotations
@@ -234,6 +235,8 @@ def _main(argv: list[str] | None, root: Path) -> int:
     diff.add_argument("ref", nargs="?", help="git ref (default: the commit of the last release)")
     release = commands.add_parser("release", help="make a release")
     release.add_argument("level", choices=["major", "minor", "patch"])
+    site = commands.add_parser("site", help="write the static provenance site from the published datapackage/")
+    site.add_argument("out", nargs="?", help="output folder (default: site/ in the checkout)")
     args = parser.parse_args(argv)
 
     if args.command == "diff":
@@ -242,6 +245,17 @@ def _main(argv: list[str] | None, root: Path) -> int:
             print("No release yet: name a git ref to compare with.", file=sys.stderr)
             return 1
         print(data_diff.report(data_diff.diff(root, ref)))
+        return 0
+    if args.command == "site":
+        from provenance_site import SiteError, build as build_site  # imported here: only this command needs Jinja2
+
+        out = Path(args.out) if args.out else root / "site"
+        try:
+            pages = build_site(root / PACKAGE_DIR, out)
+        except SiteError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 1
+        print(f"Wrote {len(pages)} pages to {out.resolve()}/ (open index.html there)")
         return 0
     if args.command in ("build", "release"):
         with _one_writer(root):

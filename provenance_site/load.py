@@ -31,7 +31,11 @@ class Package:
         return next(r for r in self.descriptor["resources"] if r["name"] == name)
 
 
-class PackageError(Exception):
+class SiteError(Exception):
+    """The site cannot be built: say what to do, in one line."""
+
+
+class PackageError(SiteError):
     """The folder is not a readable data package (missing descriptor, table or file)."""
 
 

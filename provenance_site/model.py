@@ -12,7 +12,6 @@ from functools import cached_property
 from typing import Any
 
 from pipeline.coverage import split_sentences
-from schema.field_spec import FieldSpec
 from schema.table import ARTICLE, LINE, LINE_TEXT, Table, TableKind, date_prefixes, table_of_kind
 from schema.tables import TABLES
 
@@ -283,10 +282,6 @@ class Site:
 
     def article_label(self, article_id: str) -> str:
         return self.label((self.source_table.name, article_id))
-
-
-def field_spec(table: str, name: str) -> FieldSpec:
-    return TABLES[table].fields[name]
 
 
 def display(value: Any) -> str:

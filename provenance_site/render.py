@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import tempfile
@@ -16,16 +15,32 @@ from schema.table import ARTICLE, LINE, TableKind
 from schema.tables import TABLES
 
 from . import timeline
-from .load import Package, load_package
+from .load import Package, SiteError, load_package
 from .model import (
-    CITATIONS, CLAIMS, COMPARISONS, MEETINGS, READINGS, REFERENCES, RELATIONS,
+    CLAIMS, COMPARISONS, MEETINGS, READINGS, REFERENCES, RELATIONS,
     Key, Site, date_group_fields, date_text, display, humanize, shorten,
 )
 from .segments import Segment, Wrapper, walk
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES, STATIC = HERE / "templates", HERE / "static"
-MARKER = ".provenance-site"  # marks a folder this module wrote, so a rebuild may replace it
+MARKER = ".provenance-site"
+LEVELS = (1, 2, 4, 6, 9)  # shading: a segment covered by at least LEVELS[i] spans takes level i + 1
+
+
+def level(depth: int) -> int:
+    """The shade of a segment covered by ``depth`` spans: 1 (lightest) to len(LEVELS)."""
+    return sum(depth >= threshold for threshold in LEVELS)
+
+
+def legend() -> list[tuple[int, str]]:
+    """(level, what it means) for each shade."""
+    result = []
+    for index, low in enumerate(LEVELS):
+        high = LEVELS[index + 1] - 1 if index + 1 < len(LEVELS) else None
+        text = f"{low} span" if low == high else (f"{low}–{high} spans" if high else f"{low} or more")
+        result.append((index + 1, "1 span" if low == 1 and high == 1 else text))
+    return result  # marks a folder this module wrote, so a rebuild may replace it
 
 
 def environment() -> Environment:
@@ -41,6 +56,8 @@ def environment() -> Environment:
     env.filters["display"] = display
     env.filters["day"] = date_text
     env.filters["shorten"] = shorten
+    env.filters["level"] = level
+    env.globals["legend"] = legend()
     return env
 
 
@@ -260,23 +277,22 @@ def render_site(package: Package, out: Path) -> list[Path]:
     env.globals.update(
         version=package.version, site_title=package.descriptor.get("title", "Provenance"),
         article_links=[pages.ref((site.source_table.name, a)) for a in pages.articles],
-        segment_href=pages.segment_href, segment_title=pages.segment_title, claim_tables=sorted(site.sentence_accounting_tables),
-        tojson_sorted=lambda value: json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str),
+        article_label=site.article_label, segment_href=pages.segment_href, segment_title=pages.segment_title,
     )
     written = []
 
-    def page(template: str, target: str, context: dict[str, Any]) -> None:
-        _write(out / target, env.get_template(template).render(**context))
+    def page(template: str, target: str, context: dict[str, Any], current: str) -> None:
+        _write(out / target, env.get_template(template).render(current=current, **context))
         written.append(out / target)
 
-    page("index.html", "index.html", pages.index())
+    page("index.html", "index.html", pages.index(), "index")
     for article_id in pages.articles:
-        page("article.html", f"articles/{article_id}.html", pages.article(article_id))
+        page("article.html", f"articles/{article_id}.html", pages.article(article_id), f"article-{article_id}")
     for table in site.record_tables:
         for record_id in site.rows[table.name]:
-            page("record.html", f"records/{table.name}/{record_id}.html", pages.record((table.name, record_id)))
-    page("comparisons.html", "comparisons.html", pages.comparisons())
-    page("timeline.html", "timeline.html", pages.timeline())
+            page("record.html", f"records/{table.name}/{record_id}.html", pages.record((table.name, record_id)), "record")
+    page("comparisons.html", "comparisons.html", pages.comparisons(), "comparisons")
+    page("timeline.html", "timeline.html", pages.timeline(), "timeline")
     for asset in sorted(STATIC.iterdir()):
         if asset.is_file():
             target = out / "static" / asset.name
@@ -284,10 +300,6 @@ def render_site(package: Package, out: Path) -> list[Path]:
             target.write_bytes(asset.read_bytes())
     (out / MARKER).write_text("Written by `python build.py site`; the whole folder is replaced on rebuild.\n", encoding="utf-8")
     return written
-
-
-class SiteError(Exception):
-    """The output folder cannot be replaced."""
 
 
 def build(package_dir: Path, out: Path) -> list[Path]:

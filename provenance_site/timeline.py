@@ -122,7 +122,7 @@ def panels(site: Site) -> tuple[list[Panel], list[Row]]:
         while day < stop:
             if day.day in (1, 8, 15, 22, 29):
                 label = f"{day.day} {day:%b}"
-                ticks.append(Tick(_percent(day, start, stop), label, minor=day.day in (8, 22)))
+                ticks.append(Tick(_percent(day, start, stop), label, minor=day.day in (8, 22, 29)))
             day += DAY
         panel.ticks = ticks
         panel.bars = [_bar(site, r, panel) for r in recent]
