@@ -12,7 +12,7 @@ import pandas as pd
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model, model_validator
 
 from .field_spec import FieldSpec, field_spec, markers, nullable
-from .fields import ArticleId, DateValue, Derived, ExactCopy, IsoDate, LineNumber, RecordTableName, References, text
+from .fields import ArticleId, DateValue, Derived, ExactCopy, IsoDate, LineNumber, RecordKey, RecordTableName, References, text
 from .vocabularies import DateBasis, DatePrecision, Vocabulary
 
 
@@ -96,6 +96,16 @@ def record_table(what: str) -> Any:
         AfterValidator(_record_table),
         RecordTableName(),
     ]
+
+
+def record_link(prefix: str, table_what: str, key_what: str, *, computed: bool = False) -> dict[str, Any]:
+    """Two columns that point at a record of any annotated table: ``<prefix>_table`` names the table and
+    ``<prefix>_id`` holds the record's key (checked to resolve in that table)."""
+    wrap = derived if computed else (lambda field_type: field_type)
+    return {
+        f"{prefix}_table": wrap(record_table(table_what)),
+        f"{prefix}_id": wrap(Annotated[str, Field(description=key_what), RecordKey(f"{prefix}_table")]),
+    }
 
 
 def record_table_names() -> list[str]:

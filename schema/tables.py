@@ -12,7 +12,6 @@ from .fields import (
     ExactCopy,
     ISO_DATE_PATTERN,
     calendar_date,
-    RecordKey,
     CountryCode,
     CurrencyCode,
     LanguageCode,
@@ -36,7 +35,7 @@ from .table import (
     date_fields,
     derived,
     optional,
-    record_table,
+    record_link,
     row_model,
 )
 from .vocabularies import (
@@ -449,8 +448,7 @@ COMPARISONS = Table(
         {
             "comparison_id": record_id("Stable id of the comparison"),
             "kind": choice(ComparisonKind, "How the articles differ on this point"),
-            "subject_table": record_table("Table of the record the point is about"),
-            "subject_id": Annotated[str, Field(description="Primary key of that record"), RecordKey("subject_table")],
+            **record_link("subject", "Table of the record the point is about", "Primary key of that record"),
             "subject_field": optional(Annotated[str, Field(description="The field whose value differs, where it is one field")]),
             "description": text("What the articles differ on"),
             "assessment": text("Which reading the other article, the cited references and the dataset support, and why"),
@@ -521,11 +519,9 @@ RELATIONS = Table(
         "Relation",
         {
             "relation_id": record_id("Stable id of the relation"),
-            "subject_table": record_table("Table of the subject record"),
-            "subject_id": Annotated[str, Field(description="Primary key of the subject record"), RecordKey("subject_table")],
+            **record_link("subject", "Table of the subject record", "Primary key of the subject record"),
             "predicate": choice(RelationPredicate, "How the subject relates to the object (closed vocabulary; see the data dictionary)"),
-            "object_table": record_table("Table of the object record"),
-            "object_id": Annotated[str, Field(description="Primary key of the object record"), RecordKey("object_table")],
+            **record_link("object", "Table of the object record", "Primary key of the object record"),
             **date_fields("start_date", "When the relation began, where the text or a reference dates it"),
             **date_fields("end_date", "When the relation ended, where it has"),
             **NOTE,
@@ -545,8 +541,7 @@ LIST_ITEMS = Table(
         "ListItem",
         {
             "item_id": record_id("Stable id of the item"),
-            "list_table": record_table("Table of the record whose list this is (a commitment or a figure)"),
-            "list_id": Annotated[str, Field(description="Primary key of that record"), RecordKey("list_table")],
+            **record_link("list", "Table of the record whose list this is (a commitment or a figure)", "Primary key of that record"),
             "position": Annotated[int, Field(ge=1, description="1-based position of the item in the list as the text orders it")],
             "item_as_written": Annotated[text("The item exactly as the text words it; it occurs in the row's evidence"), ExactCopy()],
             "category": text("What kind of thing the item is, normalized (e.g. 'agricultural product', 'industry')"),
@@ -591,8 +586,7 @@ EVIDENCE = Table(
         "Evidence",
         {
             "evidence_id": derived(Annotated[str, Field(pattern=r"^[a-z_]+/[a-z0-9-]+/[a-z0-9-]+/[0-9]+/[0-9]+-[0-9]+(?:/[a-z_]+)?$", description="Stable id: table/record/article/line/start-end[/field]")]),
-            "record_table": derived(record_table("Table of the supported record")),
-            "record_id": derived(Annotated[str, Field(description="Primary key of the supported record"), RecordKey("record_table")]),
+            **record_link("record", "Table of the supported record", "Primary key of the supported record", computed=True),
             "field": derived(optional(Annotated[str, Field(description="The record field whose value the span supports; empty when it supports the record as a whole")])),
             "basis": derived(choice(ValueBasis, "Whether the span states the value, or the value is normalized or inferred from it")),
             "article_id": derived(reference("articles", "The article the span is in")),
@@ -618,8 +612,7 @@ CITATIONS = Table(
         "Citation",
         {
             "citation_id": derived(Annotated[str, Field(min_length=1, description="Stable id: table/record/field/reference")]),
-            "record_table": derived(record_table("Table of the citing record")),
-            "record_id": derived(Annotated[str, Field(description="Primary key of the citing record"), RecordKey("record_table")]),
+            **record_link("record", "Table of the citing record", "Primary key of the citing record", computed=True),
             "reference_id": reference("references", "The reference cited"),
             "field": optional(Annotated[str, Field(pattern=r"^[a-z_]+$", description="The field whose value the reference supports; empty for the record as a whole")]),
             **NOTE,
@@ -640,10 +633,8 @@ CLAIM_SUBJECTS = Table(
         "ClaimSubject",
         {
             "claim_subject_id": derived(Annotated[str, Field(min_length=1, description="Stable id: claims/claim/subject table/subject")]),
-            "record_table": derived(record_table("Table of the claim (always claims)")),
-            "record_id": derived(Annotated[str, Field(description="The claim"), RecordKey("record_table")]),
-            "subject_table": record_table("Table of the record the claim is about"),
-            "subject_id": Annotated[str, Field(description="Primary key of that record"), RecordKey("subject_table")],
+            **record_link("record", "Table of the claim (always claims)", "The claim", computed=True),
+            **record_link("subject", "Table of the record the claim is about", "Primary key of that record"),
             **NOTE,
         },
     ),

@@ -4,7 +4,6 @@ that open the record quoting them, keyboard use, no console errors, a phone-widt
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import tempfile
