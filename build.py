@@ -33,6 +33,7 @@ from pipeline.project import DATA_DICTIONARY, DESCRIPTOR, LOCK_FILE, PACKAGE_DIR
 from pipeline.publish import descriptor_of, publish, write_package
 from pipeline.releases import (
     CHANGELOG,
+    ReleaseError,
     CITATION,
     RELEASES_DIR,
     bump_level,
@@ -216,7 +217,7 @@ def main(argv: list[str] | None = None, root: Path = ROOT) -> int:
     except KeyboardInterrupt:
         print("interrupted; nothing was changed", file=sys.stderr)
         return 130
-    except (Busy, data_diff.GitError) as error:
+    except (Busy, data_diff.GitError, ReleaseError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     except OSError as error:
@@ -254,6 +255,9 @@ def _main(argv: list[str] | None, root: Path) -> int:
             pages = build_site(root / PACKAGE_DIR, out)
         except SiteError as error:
             print(f"error: {error}", file=sys.stderr)
+            return 1
+        except (ValueError, KeyError) as error:  # a damaged package: bad JSON, an unreadable Parquet file
+            print(f"error: {PACKAGE_DIR}/ cannot be read ({error}); run `python build.py build`", file=sys.stderr)
             return 1
         print(f"Wrote {len(pages)} pages to {out.resolve()}/ (open index.html there)")
         return 0

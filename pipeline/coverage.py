@@ -15,7 +15,7 @@ import sentencex
 from pydantic import ValidationError
 
 from schema.annotation import NoFactSentence
-from schema.table import ARTICLE, LINE, TableKind, table_of_kind
+from schema.table import ARTICLE, LINE, TableKind, sentence_accounting_tables, table_of_kind
 from schema.tables import TABLES
 
 from .anchoring import AnchorError, anchor
@@ -23,6 +23,9 @@ from .annotations import NO_FACT_FILE
 from .dataset import Dataset
 from .problems import InvalidInput, Problem
 from .yaml_source import YamlError, load_records
+
+
+ACCOUNTING = sentence_accounting_tables(TABLES)
 
 
 @dataclass(frozen=True)
@@ -39,8 +42,7 @@ class Sentence:
 
     @property
     def accounted_for(self) -> bool:
-        accounting = {name for name, table in TABLES.items() if table.accounts_for_sentences}
-        return bool(accounting & set(self.records)) or self.no_fact_reason is not None
+        return any(name in self.records for name in ACCOUNTING) or self.no_fact_reason is not None
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -100,7 +102,7 @@ def coverage(root: Path, dataset: Dataset) -> list[Sentence]:
 
 
 def report(sentences: list[Sentence]) -> str:
-    accounting = ", ".join(name for name, table in TABLES.items() if table.accounts_for_sentences)
+    accounting = ", ".join(ACCOUNTING)
     lines = []
     for article_id in dict.fromkeys(s.article_id for s in sentences):
         own = [s for s in sentences if s.article_id == article_id]

@@ -1,7 +1,9 @@
 """Level 3: rules across tables, vectorized over whole DataFrames.
 
-The generic rules follow from the declarations (keys resolve, every record has evidence, quotes match
-their source lines, self-references never form a cycle); the rest are the rules each table declares.
+The generic rules follow from the declarations (keys resolve, including keys into whichever table another
+column names; self-references never form a cycle); the rest are the rules each table declares. That every
+record has evidence, and that every quote is its line's text at its offsets, holds by construction: the
+record model requires evidence, and anchoring computes the offsets from the line itself.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from schema.table import ARTICLE, LINE, LINE_TEXT, Finding, Frames, Table, TableKind, table_of_kind
+from schema.table import Finding, Frames, Table
 
 
 @dataclass(frozen=True)
@@ -53,37 +55,6 @@ def record_keys(tables: dict[str, Table], frames: Frames, unchecked: Unchecked) 
                     yield Finding(table.name, index, key_column, f"{value!r} is not a record of {target}")
 
 
-def evidence_quotes(tables: dict[str, Table], frames: Frames) -> Iterator[Finding]:
-    """Every evidence quote equals its source line at its offsets."""
-    evidence_table = table_of_kind(tables, TableKind.EVIDENCE)
-    evidence = frames[evidence_table.name]
-    lines = frames[table_of_kind(tables, TableKind.SOURCE_LINES).name].set_index([ARTICLE, LINE])[LINE_TEXT]
-    texts = lines.reindex(pd.MultiIndex.from_frame(evidence[[ARTICLE, LINE]].astype(object)))
-    for index, text, start, end, quote in zip(evidence.index, texts, evidence["char_start"], evidence["char_end"], evidence["quote"]):
-        if not isinstance(text, str) or text[start:end] != quote:
-            yield Finding(evidence_table.name, index, "quote", f"quote {quote!r} is not the source text at {start}-{end}")
-
-
-def record_evidence(tables: dict[str, Table], frames: Frames) -> Iterator[Finding]:
-    """Every record row has evidence, every evidence row names a record, and provenance is its first evidence."""
-    evidence_table = table_of_kind(tables, TableKind.EVIDENCE)
-    evidence = frames[evidence_table.name]
-    table_column, key_column = evidence_table.record_keys[0]
-    for table in tables.values():
-        if table.kind != TableKind.RECORD:
-            continue
-        key = table.primary_key[0]
-        frame = frames[table.name]
-        own = evidence[evidence[table_column] == table.name]
-        for index in frame.index[~frame[key].isin(own[key_column])]:
-            yield Finding(table.name, index, None, "record has no evidence (expected at least one quote)")
-        first = own.drop_duplicates(key_column)
-        first = dict(zip(first[key_column], zip(first[ARTICLE], first[LINE])))
-        for index, record_id, article_id, line in zip(frame.index, frame[key], frame[ARTICLE], frame[LINE]):
-            if first.get(record_id, (article_id, line)) != (article_id, line):
-                yield Finding(table.name, index, LINE, "article_id/line differ from the record's first evidence")
-
-
 def acyclic(table: Table, frame: pd.DataFrame, parent: str) -> Iterator[Finding]:
     """Following ``parent`` from any row never comes back to it; each row on a cycle is reported with the cycle."""
     key = table.primary_key[0]
@@ -105,8 +76,6 @@ def all_findings(tables: dict[str, Table], frames: Frames, unchecked: Unchecked)
     return [
         *foreign_keys(tables, frames, unchecked),
         *record_keys(tables, frames, unchecked),
-        *evidence_quotes(tables, frames),
-        *record_evidence(tables, frames),
         *(finding for table in tables.values() for parent in table.parent_keys for finding in acyclic(table, frames[table.name], parent)),
         *(finding for table in tables.values() if complete for rule in table.rules for finding in rule(frames)),
     ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,7 +14,7 @@ import pyarrow.parquet as pq
 
 from schema.tables import TABLES
 
-from japan_us_summit._layout import PACKAGE_DIR, resource_path
+from japan_us_summit._layout import DESCRIPTOR, PACKAGE_DIR, resource_path
 
 from .releases import RELEASES_DIR
 
@@ -52,8 +53,9 @@ def resolve(root: Path, ref: str) -> str:
 
 
 def release_commit(root: Path, version: str) -> str:
-    """The commit that added releases/<version>.json: the default reference for a diff."""
-    result = _git(root, "log", "-n", "1", "--diff-filter=A", "--format=%H", "--", f"{RELEASES_DIR}/{version}.json")
+    """The last commit that wrote releases/<version>.json (the release, or an amendment before it was
+    published): the default reference for a diff, and the state ``check`` compares with."""
+    result = _git(root, "log", "-n", "1", "--format=%H", "--", f"{RELEASES_DIR}/{version}.json")
     if result.returncode != 0 or not result.stdout.strip():
         resolve(root, "HEAD")  # says so if this is not a repository
         raise GitError(f"no commit adds {RELEASES_DIR}/{version}.json: commit the last release before comparing with it")
@@ -75,8 +77,8 @@ def _rows(table: pa.Table | None, columns: list[str]) -> list[list]:
     return [columns] + [[row.get(c) for c in columns] for row in data]
 
 
-def diff_table(name: str, old: pa.Table | None, new: pa.Table | None) -> TableDiff:
-    key = list(TABLES[name].primary_key)
+def diff_table(name: str, old: pa.Table | None, new: pa.Table | None, key: list[str] | None = None) -> TableDiff:
+    key = key or list(TABLES[name].primary_key)
     columns = list(dict.fromkeys([*key, *(old.column_names if old is not None else []), *(new.column_names if new is not None else [])]))
     flags = daff.CompareFlags()
     for column in key:
@@ -103,10 +105,25 @@ def diff(root: Path, ref: str | None, package: Path | None = None) -> list[Table
     """Per table, the rows added, removed and changed from git ``ref`` (None: nothing) to ``package``
     (by default the one in ``root``)."""
     package = package or root / PACKAGE_DIR
-    return [
-        diff_table(name, table_at(root, ref, name) if ref else None, pq.read_table(package / resource_path(name, "parquet")))
-        for name in TABLES
-    ]
+    try:
+        diffs = [
+            diff_table(name, table_at(root, ref, name) if ref else None, pq.read_table(package / resource_path(name, "parquet")))
+            for name in TABLES
+        ]
+        removed = {name: key for name, key in _tables_at(root, ref).items() if name not in TABLES} if ref else {}
+        return diffs + [diff_table(name, table_at(root, ref, name), None, key) for name, key in removed.items()]
+    except pa.ArrowException as error:
+        raise GitError(f"a Parquet file cannot be read ({error}): run `python build.py build`, or check the ref") from None
+
+
+def _tables_at(root: Path, ref: str) -> dict[str, list[str]]:
+    """Table name -> primary key, from the descriptor at git ``ref``: so a removed table shows its removed rows."""
+    result = subprocess.run(["git", "show", f"{ref}:{PACKAGE_DIR}/{DESCRIPTOR}"], cwd=root, capture_output=True, check=False)
+    try:
+        resources = json.loads(result.stdout)["resources"] if result.returncode == 0 else []
+    except (ValueError, KeyError):
+        return {}
+    return {r["name"]: list(r["schema"]["primaryKey"]) for r in resources if r.get("type") == "table"}
 
 
 def report(diffs: list[TableDiff], detail: bool = True) -> str:

@@ -2,29 +2,12 @@
 
 from __future__ import annotations
 
-import calendar
-import datetime as dt
 from typing import Any
 
+from schema.dates import date_bounds
 from schema.table import Table, date_prefixes
-from schema.vocabularies import DatePrecision
 
 from .anchoring import Anchor
-
-PRECISION_BY_LENGTH = {4: DatePrecision.YEAR.value, 7: DatePrecision.MONTH.value, 10: DatePrecision.DAY.value}
-
-
-def date_bounds(value: str) -> tuple[str, dt.date, dt.date]:
-    """Precision, first and last day of an ISO 8601 date of reduced precision."""
-    parts = [int(p) for p in value.split("-")]
-    year, month, day = parts + [None] * (3 - len(parts))
-    if day is not None:
-        first = last = dt.date(year, month, day)
-    elif month is not None:
-        first, last = dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
-    else:
-        first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    return PRECISION_BY_LENGTH[len(value)], first, last
 
 
 def with_dates(table: Table, values: dict[str, Any]) -> dict[str, Any]:

@@ -39,7 +39,7 @@ def anchored_evidence(assembly: Assembly, item: WrittenRecord, refs: list[tuple[
             fail("line", f"line {ref.line} is outside {ref.article} (expected 1 to {len(source.lines)})")
             ok = False
             continue
-        if ref.field is not None and (ref.field not in table.fields or ref.field in table.derived_fields):
+        if ref.field is not None and not table.annotated_field(ref.field):
             fail("field", f"{ref.field!r} is not an annotated field of {table.name}")
             ok = False
         try:

@@ -52,13 +52,21 @@ def bump_level(old: str, new: str) -> Level:
     return Level.NONE
 
 
+class ReleaseError(Exception):
+    """The release history cannot be read; the message names the file and what to do."""
+
+
 def last_release(root: Path) -> tuple[str, dict[str, Any]] | None:
-    """The newest released version and its descriptor snapshot, if any release was made."""
-    snapshots = sorted((parse(p.stem), p) for p in (root / RELEASES_DIR).glob("*.json"))
+    """The newest released version and its descriptor snapshot, if any release was made (files in
+    releases/ not named MAJOR.MINOR.PATCH.json are not releases and are ignored)."""
+    snapshots = sorted((parse(p.stem), p) for p in (root / RELEASES_DIR).glob("*.json") if _SEMVER.match(p.stem))
     if not snapshots:
         return None
     _, path = snapshots[-1]
-    return path.stem, json.loads(path.read_text(encoding="utf-8"))
+    try:
+        return path.stem, json.loads(path.read_text(encoding="utf-8"))
+    except ValueError as error:
+        raise ReleaseError(f"{RELEASES_DIR}/{path.name} is not a readable release snapshot ({error}); restore it from git") from None
 
 
 def changelog_version(root: Path) -> str | None:
@@ -69,6 +77,8 @@ def changelog_version(root: Path) -> str | None:
 def version_problems(root: Path) -> list[Problem]:
     """The version in pyproject.toml against the CHANGELOG, the built descriptor and the last release."""
     current, problems = version(root), []
+    if not _SEMVER.match(current):
+        return [Problem(file="pyproject.toml", message=f"[project].version {current!r} is not MAJOR.MINOR.PATCH (expected e.g. 0.2.0)")]
     logged = changelog_version(root)
     if logged != current:
         problems.append(Problem(file=CHANGELOG, message=

@@ -12,7 +12,7 @@ from functools import cached_property
 from typing import Any
 
 from pipeline.coverage import split_sentences
-from schema.table import ARTICLE, LINE, LINE_TEXT, Table, TableKind, date_prefixes, table_of_kind
+from schema.table import ARTICLE, LINE, LINE_TEXT, Table, TableKind, date_prefixes, sentence_accounting_tables, table_of_kind
 from schema.tables import TABLES
 
 from .load import Package, Row
@@ -244,7 +244,7 @@ class Site:
 
     @cached_property
     def sentence_accounting_tables(self) -> set[str]:
-        return {name for name, table in TABLES.items() if table.accounts_for_sentences}
+        return set(sentence_accounting_tables(TABLES))
 
     def sentences(self, article_id: str, line: int) -> list[Sentence]:
         """The line's sentences, each with its highlight nodes and the records that quote it."""

@@ -183,6 +183,10 @@ class Table:
     def has_evidence(self) -> bool:
         return self.kind == TableKind.RECORD
 
+    def annotated_field(self, name: str) -> bool:
+        """Whether ``name`` is a field people write (not one the build derives)."""
+        return name in self.fields and name not in self.derived_fields
+
     def links(self, tables: dict[str, Table]) -> list[Table]:
         """The link tables whose items a record of this table may list."""
         if not self.annotated:
@@ -216,6 +220,11 @@ class Table:
     def record_keys(self) -> tuple[tuple[str, str], ...]:
         """(table column, key column) pairs: the key is a primary key of the record table the other column names."""
         return tuple((spec.record_key, name) for name, spec in self.fields.items() if spec.record_key)
+
+
+def sentence_accounting_tables(tables: dict[str, Table]) -> list[str]:
+    """The tables whose rows account for a sentence they quote (``accounts_for_sentences``)."""
+    return [name for name, table in tables.items() if table.accounts_for_sentences]
 
 
 def table_of_kind(tables: dict[str, Table], kind: TableKind) -> Table:

@@ -22,6 +22,7 @@ from .fields import (
     reference,
     text,
 )
+from .dates import date_bounds
 from .table import (
     NOTE,
     PROVENANCE,
@@ -82,6 +83,33 @@ def _at_least_one(*names: str) -> Any:
     return check
 
 
+def _ends_not_before_start(start: str, end: str) -> Any:
+    """A row rule: the last day ``end`` can denote is not before the first day ``start`` can."""
+
+    @model_validator(mode="after")
+    def check(row: Any) -> Any:
+        first, last = getattr(row, start), getattr(row, end)
+        if first is not None and last is not None and date_bounds(last)[2] < date_bounds(first)[1]:
+            raise RuleError(end, f"{end} {last} ends before {start} {first}")
+        return row
+
+    return check
+
+
+def _list_of_a_commitment_or_figure(row: Any) -> Any:
+    if row.list_table not in ("commitments", "figures"):
+        raise RuleError("list_table", f"a list belongs to a commitment or a figure (got {row.list_table!r})")
+    return row
+
+
+def _one_item_per_position(frames: Frames) -> Iterator[Finding]:
+    """Two items of one list do not share a position."""
+    frame = frames["list_items"]
+    repeated = frame[frame.duplicated(["list_table", "list_id", "position"], keep="first")]
+    for index, list_id, position in zip(repeated.index, repeated["list_id"], repeated["position"]):
+        yield Finding("list_items", index, "position", f"position {position} of list {list_id!r} is taken by another item")
+
+
 def _figure_rules(row: Any) -> Any:
     money = row.unit == FigureUnit.CURRENCY.value
     if money != (row.currency is not None):
@@ -89,7 +117,7 @@ def _figure_rules(row: Any) -> Any:
     if row.value is not None:
         if row.unit in (FigureUnit.PERCENT.value, FigureUnit.PERCENT_OF_GDP.value) and not 0 <= row.value <= 100:
             raise RuleError("value", f"a percentage must lie between 0 and 100 (got {row.value})")
-        if row.unit != FigureUnit.PERCENT.value and row.value < 0:
+        if row.value < 0:
             raise RuleError("value", f"a {row.unit} figure cannot be negative (got {row.value})")
     if row.value is None and row.value_note is None:
         raise RuleError("value_note", "value_note must say why a figure has no value")
@@ -186,16 +214,23 @@ def _relation_domain(row: Any) -> Any:
 
 
 def _cited_field_exists(frames: Frames) -> Iterator[Finding]:
-    """A citation's field is an annotated field of the citing table."""
+    """A citation's field is an annotated field of the citing table, and the citing record gives it a value."""
     frame = frames["citations"]
-    for index, table, field in zip(frame.index, frame["record_table"], frame["field"]):
-        if isinstance(field, str) and (field not in TABLES[table].fields or field in TABLES[table].derived_fields):
+    for index, table, record, field in zip(frame.index, frame["record_table"], frame["record_id"], frame["field"]):
+        if not isinstance(field, str):
+            continue
+        if not TABLES[table].annotated_field(field):
             yield Finding("citations", index, "field", f"{field!r} is not an annotated field of {table}")
+            continue
+        rows = frames[table][frames[table][TABLES[table].primary_key[0]] == record]
+        if not rows.empty and rows[field].isna().all():
+            yield Finding("citations", index, "field", f"cites a reference for {field}, which {table}[{record}] leaves empty")
 
 
 def _external_values_cite_a_reference(frames: Frames) -> Iterator[Finding]:
     """A date whose basis is external, and a value whose evidence basis is external, cite a reference for that field."""
-    cited = set(zip(frames["citations"]["record_table"], frames["citations"]["record_id"], frames["citations"]["field"]))
+    citations = frames["citations"]
+    cited = {(t, r, f if isinstance(f, str) else None) for t, r, f in zip(citations["record_table"], citations["record_id"], citations["field"])}
     for name, table in TABLES.items():
         if not table.annotated:
             continue
@@ -207,9 +242,12 @@ def _external_values_cite_a_reference(frames: Frames) -> Iterator[Finding]:
                     yield Finding(name, index, f"{prefix}_basis", f"an external {prefix} cites no reference (expected a 'citations' item with 'field: {prefix}')")
     evidence = frames["evidence"]
     external = evidence[(evidence["basis"] == ValueBasis.EXTERNAL.value)]
-    for index, table, record, field in zip(external.index, external["record_table"], external["record_id"], external["field"]):
-        if (table, record, field if isinstance(field, str) else None) not in cited and (table, record, field) not in cited:
-            yield Finding("evidence", index, "basis", f"an external value of {table}[{record}].{field} cites no reference (expected a 'citations' item with 'field: {field}')")
+    for table, record, field in zip(external["record_table"], external["record_id"], external["field"]):
+        field = field if isinstance(field, str) else None
+        if (table, record, field) not in cited:
+            frame = frames[table]
+            (index,) = frame.index[frame[TABLES[table].primary_key[0]] == record]
+            yield Finding(table, index, field, f"its value rests on external evidence but cites no reference (expected a 'citations' item with 'field: {field}')")
 
 
 ARTICLES = Table(
@@ -353,6 +391,7 @@ MEETINGS = Table(
             **NOTE,
             **PROVENANCE,
         },
+        validators={"_end_after_start": _ends_not_before_start("date", "end_date")},
     ),
 )
 
@@ -471,7 +510,7 @@ COMPARISON_READINGS = Table(
             "reading_id": record_id("Stable id of the reading"),
             "comparison_id": reference("comparisons", "The comparison this is one reading of"),
             "reading": text("What this article says, in brief"),
-            "recorded": optional(Annotated[bool, Field(description="Whether the dataset's record follows this reading; empty where the point is one of framing, not of a recorded value")]),
+            "recorded": optional(Annotated[bool, Field(description="Whether the dataset's records follow this reading where the readings compete for one recorded value; empty where they do not (framing, or detail the records keep from both)")]),
             **NOTE,
             **PROVENANCE,
         },
@@ -527,7 +566,10 @@ RELATIONS = Table(
             **NOTE,
             **PROVENANCE,
         },
-        validators={"_domain": model_validator(mode="after")(_relation_domain)},
+        validators={
+            "_domain": model_validator(mode="after")(_relation_domain),
+            "_end_after_start": _ends_not_before_start("start_date", "end_date"),
+        },
     ),
 )
 
@@ -548,7 +590,9 @@ LIST_ITEMS = Table(
             **NOTE,
             **PROVENANCE,
         },
+        validators={"_owner": model_validator(mode="after")(_list_of_a_commitment_or_figure)},
     ),
+    rules=(_one_item_per_position,),
 )
 
 REFERENCES = Table(
@@ -611,7 +655,7 @@ CITATIONS = Table(
     model=row_model(
         "Citation",
         {
-            "citation_id": derived(Annotated[str, Field(min_length=1, description="Stable id: table/record/field/reference")]),
+            "citation_id": derived(Annotated[str, Field(min_length=1, description="Stable id: table/record/reference[/field]")]),
             **record_link("record", "Table of the citing record", "Primary key of the citing record", computed=True),
             "reference_id": reference("references", "The reference cited"),
             "field": optional(Annotated[str, Field(pattern=r"^[a-z_]+$", description="The field whose value the reference supports; empty for the record as a whole")]),

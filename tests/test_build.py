@@ -120,7 +120,7 @@ def test_every_record_has_evidence_from_its_first_span():
 
 
 def test_every_date_carries_its_derived_precision_and_bounds():
-    from pipeline.derive import date_bounds
+    from schema.dates import date_bounds
     from schema.table import date_prefixes
 
     checked = 0

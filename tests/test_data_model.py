@@ -23,7 +23,9 @@ def test_an_external_date_must_cite_a_reference(project, run_build):
 
 def test_an_external_evidence_basis_must_cite_a_reference_for_its_field(project, run_build):
     mutate(project, "annotations/meetings.yaml", "    - {reference_id: eleven-myanmar-2019-05-28-abe-trump-summit, field: location_id}\n", "")
-    assert "an external value of meetings[trump-abe-2019-meeting].location_id cites no reference" in problems(run_build, project)
+    line = (project / "annotations" / "meetings.yaml").read_text(encoding="utf-8").split("\n").index("  location_id: state-guest-house") + 1
+    assert (f"annotations/meetings.yaml:{line}: meetings[trump-abe-2019-meeting].location_id: its value rests on external evidence "
+            "but cites no reference (expected a 'citations' item with 'field: location_id')") in problems(run_build, project)
 
 
 def test_a_citation_names_a_known_reference_and_field(project, run_build):
@@ -31,6 +33,26 @@ def test_a_citation_names_a_known_reference_and_field(project, run_build):
            "{reference_id: no-such-page, field: location}")
     err = problems(run_build, project)
     assert "citations[trump-abe-2019-meeting].reference_id: 'no-such-page' does not resolve (expected a reference_id of references)" in err
+    assert "meetings[trump-abe-2019-meeting].location_id: its value rests on external evidence but cites no reference" in err
+
+
+def test_a_citation_for_an_empty_field_is_refused(project, run_build):
+    mutate(project, "annotations/meetings.yaml", "    - {reference_id: eleven-myanmar-2019-05-28-abe-trump-summit, field: location_id}\n",
+           "    - {reference_id: eleven-myanmar-2019-05-28-abe-trump-summit, field: location_id}\n"
+           "    - {reference_id: eleven-myanmar-2019-05-28-abe-trump-summit, field: end_date}\n")
+    assert "cites a reference for end_date, which meetings[trump-abe-2019-meeting] leaves empty" in problems(run_build, project)
+
+
+def test_an_event_cannot_end_before_it_begins(project, run_build):
+    line = mutate(project, "annotations/meetings.yaml", "  end_date: 2025-11-01\n", "  end_date: 2025-10-01\n")
+    assert f"annotations/meetings.yaml:{line}: meetings[apec-meeting].end_date: end_date 2025-10-01 ends before date 2025-10-31" in problems(run_build, project)
+
+
+def test_two_items_of_a_list_cannot_share_a_position(project, run_build):
+    text = (project / "annotations" / "list_items.yaml").read_text(encoding="utf-8")
+    assert "  position: 2\n" in text
+    mutate(project, "annotations/list_items.yaml", "  position: 2\n", "  position: 1\n")
+    assert "is taken by another item" in problems(run_build, project)
 
 
 def test_a_relation_joins_only_the_tables_its_predicate_allows(project, run_build):

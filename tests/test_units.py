@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from pipeline.anchoring import AnchorError, anchor
-from pipeline.derive import date_bounds
+from schema.dates import date_bounds
 from pipeline.yaml_source import YamlError, load_records
 
 LINE = "Trump met Abe; later Trump met Xi."

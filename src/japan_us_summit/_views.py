@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._errors import UnknownRecordError
+from ._errors import UnknownRecordError, UnknownTableError
 from ._files import DataPackage
 from ._load import load
 
@@ -26,8 +26,10 @@ def claims_about(package: DataPackage, table: str, record_id: str) -> Any:
     package.resource(table)  # an unknown table name raises here, listing the valid ones
     subjects = load(package, "claim_subjects")
     about = subjects[(subjects["subject_table"] == table) & (subjects["subject_id"] == record_id)]
-    (key,) = package.primary_key(table)
-    if not (load(package, table)[key] == record_id).any():
+    key = package.primary_key(table)
+    if len(key) != 1:
+        raise UnknownTableError(f"Table {table!r} has a compound key ({', '.join(key)}); claims are about records with one id.")
+    if not (load(package, table)[key[0]] == record_id).any():
         raise UnknownRecordError(f"Table {table!r} has no record {record_id!r}.")
     claims = load(package, "claims")
     return claims[claims["claim_id"].isin(about["record_id"])].reset_index(drop=True)
