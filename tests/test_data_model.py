@@ -23,7 +23,8 @@ def test_an_external_date_must_cite_a_reference(project, run_build):
 
 def test_an_external_evidence_basis_must_cite_a_reference_for_its_field(project, run_build):
     mutate(project, "annotations/meetings.yaml", "    - {reference_id: eleven-myanmar-2019-05-28-abe-trump-summit, field: location_id}\n", "")
-    line = (project / "annotations" / "meetings.yaml").read_text(encoding="utf-8").split("\n").index("  location_id: state-guest-house") + 1
+    lines = (project / "annotations" / "meetings.yaml").read_text(encoding="utf-8").split("\n")
+    line = lines.index("  location_id: state-guest-house", lines.index("- meeting_id: trump-abe-2019-meeting")) + 1
     assert (f"annotations/meetings.yaml:{line}: meetings[trump-abe-2019-meeting].location_id: its value rests on external evidence "
             "but cites no reference (expected a 'citations' item with 'field: location_id')") in problems(run_build, project)
 
