@@ -8,8 +8,8 @@ from schema.tables import TABLES
 
 from .assembly import Assembly, Where, only
 from .derive import with_dates
-from .links import link_rows
 from .evidence_rows import anchored_evidence, well_formed_refs
+from .links import link_rows
 
 
 def records(assembly: Assembly, table: Table) -> None:

@@ -22,6 +22,8 @@ INT_TAG = "tag:yaml.org,2002:int"
 FLOAT_TAG = "tag:yaml.org,2002:float"
 NULL_TAG = "tag:yaml.org,2002:null"
 MAX_DEPTH = 32  # a record is 4 levels deep; this bounds recursion in the composer
+_NON_PRINTABLE = yaml.reader.Reader.NON_PRINTABLE  # what PyYAML's reader refuses
+_SIMPLE_PLAIN = re.compile(r"[\w.+ -]*")  # plain scalars in flow context that both scanners read alike
 
 _EXPONENT = r"(?:[eE][-+]?[0-9]+)?"
 PLAIN = {  # the only forms that are read as something other than text
@@ -162,12 +164,105 @@ def _shape(node: yaml.Node | None) -> None:
         raise YamlError(_line(item), f"list item {what} (expected a record of field: value lines)")
 
 
+class _Unsure(Exception):
+    """The fast path met something it does not decide (a tag, an anchor, an error...): the careful path will."""
+
+
+def _plain_value(text: str) -> Any:
+    """A plain scalar as the careful loader resolves it: the PLAIN forms, else text."""
+    for _tag, (pattern, first, convert, _expected) in PLAIN.items():
+        if (text[:1] in first) and re.fullmatch(pattern, text):
+            return convert(text)
+    if text == "<<":
+        raise _Unsure  # a merge key
+    return text
+
+
+def _fast_records(text: str) -> list[Located]:
+    """The records, built straight from libyaml's C event stream (PyYAML's ``CParser``).
+
+    It builds exactly what the careful loader builds for a well-formed file; anything else (a syntax
+    error, a tag, an anchor or alias, a duplicate or non-text key, deep nesting, a file that is not a list
+    of records) raises ``_Unsure``, so that the careful loader reports it with its own messages.
+    """
+    if _NON_PRINTABLE.search(text) or "\t" in text:  # libyaml accepts some tabs that PyYAML's scanner refuses
+        raise _Unsure
+    try:
+        events = list(yaml.parse(text, Loader=yaml.CSafeLoader))
+    except yaml.YAMLError:
+        raise _Unsure from None
+    position = 0
+
+    def take() -> yaml.Event:
+        nonlocal position
+        position += 1
+        return events[position - 1]
+
+    def value(event: yaml.Event, depth: int, flow: bool = False) -> Any:
+        if depth > MAX_DEPTH or getattr(event, "anchor", None) is not None or isinstance(event, yaml.AliasEvent):
+            raise _Unsure
+        if isinstance(event, yaml.ScalarEvent):
+            if event.tag not in (None, "!"):
+                raise _Unsure
+            if not event.style and flow and not _SIMPLE_PLAIN.fullmatch(event.value):
+                raise _Unsure  # in flow context the two scanners part on plain scalars (e.g. "0?x")
+            return _plain_value(event.value) if event.implicit[0] and event.tag is None else event.value
+        if isinstance(event, yaml.SequenceStartEvent):
+            if event.tag not in (None, "!"):
+                raise _Unsure
+            items, inner = [], flow or bool(event.flow_style)
+            while not isinstance(events[position], yaml.SequenceEndEvent):
+                items.append(value(take(), depth + 1, inner))
+            take()
+            return items
+        if isinstance(event, yaml.MappingStartEvent):
+            if event.tag not in (None, "!"):
+                raise _Unsure
+            mapping, inner = Located(), flow or bool(event.flow_style)
+            mapping.line, mapping.key_lines = event.start_mark.line + 1, {}
+            while not isinstance(events[position], yaml.MappingEndEvent):
+                key_event = take()
+                if not isinstance(key_event, yaml.ScalarEvent):
+                    raise _Unsure
+                key = value(key_event, depth + 1, inner)
+                if not isinstance(key, str) or key in mapping:
+                    raise _Unsure
+                mapping[key] = value(take(), depth + 1, inner)
+                mapping.key_lines[key] = key_event.start_mark.line + 1
+            take()
+            return mapping
+        raise _Unsure
+
+    kinds = [type(e) for e in events[:3]] + [type(e) for e in events[-2:]]
+    if kinds[:3] != [yaml.StreamStartEvent, yaml.DocumentStartEvent, yaml.SequenceStartEvent] or kinds[-2:] != [yaml.DocumentEndEvent, yaml.StreamEndEvent]:
+        raise _Unsure
+    position = 2
+    records = value(take(), 1)
+    if position != len(events) - 2 or not all(isinstance(record, Located) for record in records):
+        raise _Unsure
+    return records
+
+
 def load_records(raw: bytes) -> list[Located]:
-    """Parse an annotation file: a YAML list of mappings. Raises ``YamlError`` with the line at fault."""
+    """Parse an annotation file: a YAML list of mappings. Raises ``YamlError`` with the line at fault.
+
+    Well-formed files take the fast path (libyaml's C parser, values built straight from its events);
+    anything the fast path is unsure of is parsed again by the careful pure-Python loader, which gives
+    the same values and the precise error messages.
+    """
     try:
         text = decode_text(raw)
     except TextFileError as error:
         raise YamlError(error.line, error.message) from None
+    if yaml.__with_libyaml__:
+        try:
+            return _fast_records(text)
+        except _Unsure:
+            pass
+    return _careful_records(text)
+
+
+def _careful_records(text: str) -> list[Located]:
     try:
         loader = _Loader(text)
         try:

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.anchoring import AnchorError, anchor
-from schema.dates import date_bounds
 from pipeline.yaml_source import YamlError, load_records
+from schema.dates import date_bounds
+from tests.conftest import ROOT
 
 LINE = "Trump met Abe; later Trump met Xi."
 
@@ -71,3 +75,42 @@ def test_yaml_refuses_unsafe_or_ambiguous_input(raw, line, message):
         load_records(raw)
     assert error.value.line == line
     assert message in error.value.message
+
+
+def _shape(value):
+    """A loaded value with every line mark, for comparing two loaders exactly."""
+    from pipeline.yaml_source import Located
+
+    if isinstance(value, Located):
+        return ("record", value.line, sorted(value.key_lines.items()), [(k, _shape(v)) for k, v in value.items()])
+    if isinstance(value, list):
+        return [_shape(v) for v in value]
+    return (type(value).__name__, value)
+
+
+def _same_or_unsure(text: str) -> None:
+    """The fast loader builds exactly what the careful one builds, or declines."""
+    from pipeline import yaml_source
+
+    try:
+        fast = yaml_source._fast_records(text)
+    except yaml_source._Unsure:
+        return
+    assert _shape(fast) == _shape(yaml_source._careful_records(text))
+
+
+def test_the_fast_loader_builds_what_the_careful_one_builds_for_every_annotation_file():
+    from pipeline import yaml_source
+
+    for path in sorted((ROOT / "annotations").glob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        assert _shape(yaml_source._fast_records(text)) == _shape(yaml_source._careful_records(text)), path.name
+
+
+@settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "150")), deadline=None)
+@given(st.sampled_from(["meetings", "references", "claims", "people"]), st.integers(0, 10_000), st.integers(0, 40),
+       st.text(alphabet="-:#&*!'\"[]{}|>\n\t 0123456789.abcetruNYyon<~%@`,?=/\\", max_size=12))
+def test_the_fast_loader_never_disagrees_on_damaged_yaml(table: str, at: int, cut: int, insert: str):
+    text = (ROOT / "annotations" / f"{table}.yaml").read_text(encoding="utf-8")[:4000]
+    at %= len(text)
+    _same_or_unsure(text[:at] + insert + text[at + cut:])
