@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import difflib
+import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from types import UnionType
 from typing import Annotated, Any, Union, get_args, get_origin
@@ -95,9 +97,14 @@ def _strings(node: Any, loc: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, 
             yield from _strings(value, (*loc, index))
 
 
+_ASCII_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def _text_problem(text: str) -> str | None:
     """Why annotator-written text is refused: a control character or line break, an invisible format
     character (zero-width, bidi control, soft hyphen: Unicode category Cf), or a form other than NFC."""
+    if text.isascii() and not _ASCII_CONTROL.search(text):
+        return None  # printable ASCII: none of the below can apply
     bad = next((c for c in text if unicodedata.category(c) in INVISIBLE), None)
     if bad is not None:
         return f"contains the control character U+{ord(bad):04X} (expected one line of visible text; YAML's >- folds long text)"
@@ -113,8 +120,13 @@ def _text_problem(text: str) -> str | None:
 def _exact_copy(model: type[Row], loc: tuple[Any, ...]) -> bool:
     """Whether the value at ``loc`` is a field marked ``ExactCopy`` (in the record, or in one of its evidence items)."""
     if len(loc) == 3 and loc[0] == EVIDENCE:
-        model, loc = EvidenceRef, loc[2:]
-    info = model.model_fields.get(str(loc[0])) if len(loc) == 1 else None
+        return _marked_exact(EvidenceRef, loc[2])
+    return len(loc) == 1 and _marked_exact(model, loc[0])
+
+
+@cache
+def _marked_exact(model: type[Row], name: Any) -> bool:
+    info = model.model_fields.get(str(name))
     return info is not None and any(isinstance(m, ExactCopy) for m in markers(info))
 
 
@@ -142,18 +154,32 @@ def _record_problems(item: WrittenRecord, error: ValidationError, model: type[Ro
     return problems
 
 
-def load_table(root: Path, table: Table) -> tuple[list[WrittenRecord] | None, list[Problem]]:
-    """Every record of one table's annotation file (None when the file cannot be read), and the problems found in it."""
-    relative = f"{ANNOTATIONS_DIR}/{table.name}.yaml"
+def table_files(root: Path, table: Table) -> list[str]:
+    """Where ``table``'s records are written: ``annotations/<table>.yaml``, then every ``*.yaml`` under
+    ``annotations/<table>/`` (any depth, any grouping), in path order; relative to ``root``."""
+    single, folder = root / ANNOTATIONS_DIR / f"{table.name}.yaml", root / ANNOTATIONS_DIR / table.name
+    files = [path for path in (single, folder) if path.is_symlink() or path.is_file()]  # a linked folder is refused
+    if folder.is_dir() and not folder.is_symlink():
+        files += sorted(path for path in folder.rglob("*.yaml") if not path.name.startswith("."))
+    return [path.relative_to(root).as_posix() for path in files]
+
+
+def _refusal(root: Path, relative: str) -> str | None:
     path = root / relative
-    if path.is_symlink() or (path.exists() and not path.resolve().is_relative_to(root.resolve())):
-        return None, [Problem(file=relative, table=table.name, message="is a symlink (expected a regular file inside the project)")]
-    if path.exists() and not path.is_file():
-        return None, [Problem(file=relative, table=table.name, message="is not a regular file (expected a YAML list of records)")]
+    if path.is_symlink() or not path.resolve().is_relative_to(root.resolve()):
+        return "is a symlink (expected a regular file inside the project)"
     if not path.is_file():
-        return None, [Problem(file=relative, table=table.name, message="file is missing (expected a YAML list of records; write [] for none)")]
+        return "is not a regular file (expected a YAML list of records)"
+    return None
+
+
+def load_file(root: Path, table: Table, relative: str) -> tuple[list[WrittenRecord] | None, list[Problem]]:
+    """Every record of one annotation file (None when the file cannot be read), and the problems found in it."""
+    refusal = _refusal(root, relative)
+    if refusal:
+        return None, [Problem(file=relative, table=table.name, message=refusal)]
     try:
-        mappings = load_records(path.read_bytes())
+        mappings = load_records((root / relative).read_bytes())
     except YamlError as error:
         return None, [Problem(file=relative, line=error.line, table=table.name, field=error.field, message=error.message)]
     model, loaded, problems = annotation_model(table), [], []
@@ -168,13 +194,39 @@ def load_table(root: Path, table: Table) -> tuple[list[WrittenRecord] | None, li
     return loaded, problems
 
 
-def unknown_files(root: Path, known: set[str]) -> list[Problem]:
-    """Files in annotations/ that nothing reads."""
-    problems, folder = [], root / ANNOTATIONS_DIR
-    for path in sorted(folder.iterdir() if folder.is_dir() else []):
-        if path.name in known or path.name.startswith("."):
+def load_table(root: Path, table: Table) -> tuple[list[WrittenRecord] | None, list[Problem]]:
+    """Every record of one table, from all its files (None when one of them cannot be read), and the problems found."""
+    files = table_files(root, table)
+    if not files:
+        relative = f"{ANNOTATIONS_DIR}/{table.name}.yaml"
+        return None, [Problem(file=relative, table=table.name, message="file is missing (expected a YAML list of records; write [] for none)")]
+    loaded: list[WrittenRecord] | None = []
+    problems: list[Problem] = []
+    for relative in files:
+        items, found = load_file(root, table, relative)
+        problems += found
+        loaded = None if items is None or loaded is None else loaded + items
+    return loaded, problems
+
+
+def unknown_files(root: Path, tables: set[str], known: set[str]) -> list[Problem]:
+    """Files in annotations/ that nothing reads: anything but ``<table>.yaml``, the ``known`` files, and
+    ``*.yaml`` files inside a ``<table>/`` folder."""
+    folder = root / ANNOTATIONS_DIR
+    expected_names = sorted({f"{name}.yaml" for name in tables} | known)
+    problems = []
+    for path in sorted(folder.rglob("*") if folder.is_dir() else []):
+        parts = path.relative_to(folder).parts
+        if any(part.startswith(".") for part in parts) or (path.is_dir() and not path.is_symlink()):
             continue
-        guess = difflib.get_close_matches(path.name, sorted(known), n=1)
-        expected = f"did you mean {guess[0]}?" if guess else f"expected one of: {', '.join(sorted(known))}"
-        problems.append(Problem(file=f"{ANNOTATIONS_DIR}/{path.name}", message=f"nothing reads this file ({expected})"))
+        if len(parts) == 1 and (path.name in expected_names or path.name in tables):
+            continue
+        if len(parts) > 1 and parts[0] in tables and path.suffix == ".yaml":
+            continue
+        if len(parts) > 1 and parts[0] in tables:
+            expected = "expected a .yaml file in a table's folder"
+        else:
+            guess = difflib.get_close_matches(parts[0], expected_names + sorted(tables), n=1)
+            expected = f"did you mean {guess[0]}?" if guess else f"expected one of: {', '.join(expected_names)}, or a folder named for a table"
+        problems.append(Problem(file=path.relative_to(root).as_posix(), message=f"nothing reads this file ({expected})"))
     return problems

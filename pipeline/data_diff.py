@@ -8,7 +8,6 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import daff
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -79,6 +78,8 @@ def _rows(table: pa.Table | None, columns: list[str]) -> list[list]:
 
 def diff_table(name: str, old: pa.Table | None, new: pa.Table | None, key: list[str] | None = None) -> TableDiff:
     key = key or list(TABLES[name].primary_key)
+    import daff  # imported here: slow to import, and only diff and release need it
+
     columns = list(dict.fromkeys([*key, *(old.column_names if old is not None else []), *(new.column_names if new is not None else [])]))
     flags = daff.CompareFlags()
     for column in key:

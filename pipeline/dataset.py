@@ -53,7 +53,7 @@ def assemble(root: Path) -> Dataset:
     """
     assembly = Assembly(root)
     annotated = [t for t in TABLES.values() if t.annotated]
-    assembly.problems += unknown_files(root, {f"{t.name}.yaml" for t in annotated} | {Path(NO_FACT_FILE).name})
+    assembly.problems += unknown_files(root, {t.name for t in annotated}, {Path(NO_FACT_FILE).name})
     for table in TABLES.values():
         if table.kind == TableKind.SOURCE:
             read_sources(assembly, table)

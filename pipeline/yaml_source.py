@@ -168,8 +168,13 @@ class _Unsure(Exception):
     """The fast path met something it does not decide (a tag, an anchor, an error...): the careful path will."""
 
 
+_PLAIN_FIRST = {first for _pattern, firsts, _convert, _expected in PLAIN.values() for first in firsts}
+
+
 def _plain_value(text: str) -> Any:
     """A plain scalar as the careful loader resolves it: the PLAIN forms, else text."""
+    if text[:1] not in _PLAIN_FIRST:
+        return text  # the common case: text that no PLAIN form can start with
     for _tag, (pattern, first, convert, _expected) in PLAIN.items():
         if (text[:1] in first) and re.fullmatch(pattern, text):
             return convert(text)
@@ -187,58 +192,59 @@ def _fast_records(text: str) -> list[Located]:
     """
     if _NON_PRINTABLE.search(text) or "\t" in text:  # libyaml accepts some tabs that PyYAML's scanner refuses
         raise _Unsure
-    try:
-        events = list(yaml.parse(text, Loader=yaml.CSafeLoader))
-    except yaml.YAMLError:
-        raise _Unsure from None
-    position = 0
+    parser = yaml.CSafeLoader(text)
+    following = iter(parser.get_event, None).__next__
 
-    def take() -> yaml.Event:
-        nonlocal position
-        position += 1
-        return events[position - 1]
-
-    def value(event: yaml.Event, depth: int, flow: bool = False) -> Any:
-        if depth > MAX_DEPTH or getattr(event, "anchor", None) is not None or isinstance(event, yaml.AliasEvent):
+    def scalar(event: yaml.ScalarEvent, flow: bool) -> Any:
+        if event.anchor is not None or event.tag not in (None, "!"):
             raise _Unsure
-        if isinstance(event, yaml.ScalarEvent):
-            if event.tag not in (None, "!"):
-                raise _Unsure
-            if not event.style and flow and not _SIMPLE_PLAIN.fullmatch(event.value):
+        if not event.style:
+            if flow and not _SIMPLE_PLAIN.fullmatch(event.value):
                 raise _Unsure  # in flow context the two scanners part on plain scalars (e.g. "0?x")
-            return _plain_value(event.value) if event.implicit[0] and event.tag is None else event.value
-        if isinstance(event, yaml.SequenceStartEvent):
-            if event.tag not in (None, "!"):
-                raise _Unsure
-            items, inner = [], flow or bool(event.flow_style)
-            while not isinstance(events[position], yaml.SequenceEndEvent):
-                items.append(value(take(), depth + 1, inner))
-            take()
-            return items
-        if isinstance(event, yaml.MappingStartEvent):
-            if event.tag not in (None, "!"):
-                raise _Unsure
-            mapping, inner = Located(), flow or bool(event.flow_style)
-            mapping.line, mapping.key_lines = event.start_mark.line + 1, {}
-            while not isinstance(events[position], yaml.MappingEndEvent):
-                key_event = take()
-                if not isinstance(key_event, yaml.ScalarEvent):
-                    raise _Unsure
-                key = value(key_event, depth + 1, inner)
-                if not isinstance(key, str) or key in mapping:
-                    raise _Unsure
-                mapping[key] = value(take(), depth + 1, inner)
-                mapping.key_lines[key] = key_event.start_mark.line + 1
-            take()
-            return mapping
-        raise _Unsure
+            if event.implicit[0] and event.tag is None:
+                return _plain_value(event.value)
+        return event.value
 
-    kinds = [type(e) for e in events[:3]] + [type(e) for e in events[-2:]]
-    if kinds[:3] != [yaml.StreamStartEvent, yaml.DocumentStartEvent, yaml.SequenceStartEvent] or kinds[-2:] != [yaml.DocumentEndEvent, yaml.StreamEndEvent]:
-        raise _Unsure
-    position = 2
-    records = value(take(), 1)
-    if position != len(events) - 2 or not all(isinstance(record, Located) for record in records):
+    def value(event: yaml.Event, depth: int, flow: bool) -> Any:
+        kind = event.__class__
+        if kind is yaml.ScalarEvent:
+            return scalar(event, flow)
+        if depth > MAX_DEPTH or kind not in (yaml.SequenceStartEvent, yaml.MappingStartEvent):
+            raise _Unsure  # an alias, or nesting deeper than the careful loader allows
+        if event.anchor is not None or event.tag not in (None, "!"):
+            raise _Unsure
+        inner = flow or bool(event.flow_style)
+        if kind is yaml.SequenceStartEvent:
+            items = []
+            while (item := following()).__class__ is not yaml.SequenceEndEvent:
+                items.append(value(item, depth + 1, inner))
+            return items
+        mapping = Located()
+        mapping.line, mapping.key_lines = event.start_mark.line + 1, {}
+        while (key_event := following()).__class__ is not yaml.MappingEndEvent:
+            if key_event.__class__ is not yaml.ScalarEvent:
+                raise _Unsure
+            key = scalar(key_event, inner)
+            if not isinstance(key, str) or key in mapping:
+                raise _Unsure
+            mapping[key] = value(following(), depth + 1, inner)
+            mapping.key_lines[key] = key_event.start_mark.line + 1
+        return mapping
+
+    try:
+        if [following().__class__ for _ in range(2)] != [yaml.StreamStartEvent, yaml.DocumentStartEvent]:
+            raise _Unsure
+        top = following()
+        if top.__class__ is not yaml.SequenceStartEvent:
+            raise _Unsure
+        records = value(top, 1, False)
+        if [following().__class__ for _ in range(2)] != [yaml.DocumentEndEvent, yaml.StreamEndEvent]:
+            raise _Unsure
+    except (yaml.YAMLError, StopIteration):
+        raise _Unsure from None
+    finally:
+        parser.dispose()
+    if not all(isinstance(record, Located) for record in records):
         raise _Unsure
     return records
 

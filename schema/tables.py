@@ -215,15 +215,17 @@ def _relation_domain(row: Any) -> Any:
 
 def _cited_field_exists(frames: Frames) -> Iterator[Finding]:
     """A citation's field is an annotated field of the citing table, and the citing record gives it a value."""
-    frame = frames["citations"]
+    frame, empty = frames["citations"], {}
     for index, table, record, field in zip(frame.index, frame["record_table"], frame["record_id"], frame["field"]):
         if not isinstance(field, str):
             continue
         if not TABLES[table].annotated_field(field):
             yield Finding("citations", index, "field", f"{field!r} is not an annotated field of {table}")
             continue
-        rows = frames[table][frames[table][TABLES[table].primary_key[0]] == record]
-        if not rows.empty and rows[field].isna().all():
+        if (table, field) not in empty:
+            cited = frames[table]
+            empty[table, field] = set(cited.loc[cited[field].isna(), TABLES[table].primary_key[0]])
+        if record in empty[table, field]:
             yield Finding("citations", index, "field", f"cites a reference for {field}, which {table}[{record}] leaves empty")
 
 
@@ -242,11 +244,13 @@ def _external_values_cite_a_reference(frames: Frames) -> Iterator[Finding]:
                     yield Finding(name, index, f"{prefix}_basis", f"an external {prefix} cites no reference (expected a 'citations' item with 'field: {prefix}')")
     evidence = frames["evidence"]
     external = evidence[(evidence["basis"] == ValueBasis.EXTERNAL.value)]
+    positions: dict[str, dict[str, Any]] = {}
     for table, record, field in zip(external["record_table"], external["record_id"], external["field"]):
         field = field if isinstance(field, str) else None
         if (table, record, field) not in cited:
-            frame = frames[table]
-            (index,) = frame.index[frame[TABLES[table].primary_key[0]] == record]
+            if table not in positions:
+                positions[table] = dict(zip(frames[table][TABLES[table].primary_key[0]], frames[table].index))
+            index = positions[table][record]
             yield Finding(table, index, field, f"its value rests on external evidence but cites no reference (expected a 'citations' item with 'field: {field}')")
 
 
