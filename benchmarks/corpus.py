@@ -71,10 +71,11 @@ def generate(replicas: int, out: Path) -> None:
     records = {name: [_plain(m) for path in table_files(ROOT, table) for m in load_records((ROOT / path).read_bytes())]
                for name, table in TABLES.items() if table.annotated}
     ids = {str(record[table.primary_key[0]]) for name, table in TABLES.items() if table.annotated for record in records[name]}
+    keep = {name: _copy_free(name) for name in records}
     for replica in range(1, replicas):
         suffix = f"-r{replica}"
         for name, rows in records.items():
-            copies = [_renamed(row, ids, suffix, _copy_free(name)) for row in rows]
+            copies = [_renamed(row, ids, suffix, keep[name]) for row in rows]
             if name == SOURCE.name:
                 for row in copies:
                     stem = row["file"].removesuffix(".txt")
@@ -84,7 +85,7 @@ def generate(replicas: int, out: Path) -> None:
                     row["sha256"] = hashlib.sha256(text).hexdigest()
             folder = out / ANNOTATIONS_DIR / name
             folder.mkdir(exist_ok=True)
-            (folder / f"r{replica:04d}.yaml").write_text(yaml.safe_dump(copies, sort_keys=False, allow_unicode=True, width=1000))
+            (folder / f"r{replica:04d}.yaml").write_text(yaml.dump(copies, Dumper=yaml.CSafeDumper, sort_keys=False, allow_unicode=True, width=1000))
 
 
 def main() -> None:

@@ -28,30 +28,39 @@ class Unchecked:
         return table in self.tables or record_id in self.ids.get(table, set())
 
 
+def _missing(values: pd.DataFrame, known: pd.DataFrame) -> pd.DataFrame:
+    """The rows of ``values`` whose columns, together, match no row of ``known`` (same column order)."""
+    if values.shape[1] == 1:
+        return values[~values.iloc[:, 0].isin(known.iloc[:, 0])]
+    return values[~pd.MultiIndex.from_frame(values).isin(pd.MultiIndex.from_frame(known.set_axis(values.columns, axis=1)))]
+
+
 def foreign_keys(tables: dict[str, Table], frames: Frames, unchecked: Unchecked) -> Iterator[Finding]:
     """Every reference resolves, except to records whose problems are reported already."""
     for table in tables.values():
         frame = frames[table.name]
         for key in table.foreign_keys:
             target_key = list(tables[key.table].primary_key)
-            values = frame[list(key.fields)].dropna()
-            known = set(zip(*(frames[key.table][column].tolist() for column in target_key)))
-            for index, value in zip(values.index, zip(*(values[column].tolist() for column in key.fields))):
+            missing = _missing(frame[list(key.fields)].dropna(), frames[key.table][target_key])
+            for index, value in zip(missing.index, zip(*(missing[column].tolist() for column in key.fields))):
                 shown = value[0] if len(value) == 1 else value
-                if value in known or unchecked.covers(key.table, shown):
-                    continue
-                yield Finding(table.name, index, key.fields[-1],
-                              f"{shown!r} does not resolve (expected a {'/'.join(target_key)} of {key.table})")
+                if not unchecked.covers(key.table, shown):
+                    yield Finding(table.name, index, key.fields[-1],
+                                  f"{shown!r} does not resolve (expected a {'/'.join(target_key)} of {key.table})")
 
 
 def record_keys(tables: dict[str, Table], frames: Frames, unchecked: Unchecked) -> Iterator[Finding]:
     """A key into whichever record table another column names is a record of that table."""
-    known = {name: set(frames[name][t.primary_key[0]]) for name, t in tables.items() if t.annotated}
     for table in tables.values():
         frame = frames[table.name]
         for table_column, key_column in table.record_keys:
-            for index, target, value in zip(frame.index, frame[table_column], frame[key_column]):
-                if value not in known.get(target, ()) and not unchecked.covers(target, value):
+            unresolved = pd.Series(True, index=frame.index)
+            for target in frame[table_column].dropna().unique():
+                if target in tables and tables[target].annotated:
+                    rows = (frame[table_column] == target).fillna(False)
+                    unresolved &= ~(rows & frame[key_column].isin(frames[target][tables[target].primary_key[0]]).fillna(False))
+            for index, target, value in zip(frame.index[unresolved.to_numpy()], frame[table_column][unresolved], frame[key_column][unresolved]):
+                if not unchecked.covers(target, value):
                     yield Finding(table.name, index, key_column, f"{value!r} is not a record of {target}")
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 import pyarrow as pa
@@ -19,6 +19,7 @@ from .assembly import Assembly
 from .cross_checks import Unchecked, all_findings
 from .problems import InvalidInput
 from .project import version
+from .incremental import record_results
 from .records import records
 from .source_files import read_sources, source_lines
 from .sources import Source
@@ -41,16 +42,22 @@ def to_frame(table: pa.Table) -> pd.DataFrame:
     return table.to_pandas(types_mapper=pandas_types().get)
 
 
-def _frame(table: Table, rows: list[dict[str, Any]]) -> pd.DataFrame:
-    return to_frame(pa.Table.from_pylist(rows, schema=arrow_schema(table)))
-
-
-def assemble(root: Path) -> Dataset:
+def assemble(root: Path, use_cache: bool = True) -> Dataset:
     """Load, derive and validate everything under ``root``; raise ``InvalidInput`` listing every problem.
 
     Level 1, each written record against its model (once, as it is loaded); level 2, each table as a whole
-    (pandera); level 3, the rules across tables.
+    (pandera); level 3, the rules across tables. ``use_cache=False`` ignores the per-file cache.
     """
+    collecting = gc.isenabled()
+    gc.disable()  # millions of long-lived objects, almost no cycles: the collector would rescan them again and again
+    try:
+        return _assemble(root, use_cache)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _assemble(root: Path, use_cache: bool) -> Dataset:
     assembly = Assembly(root)
     annotated = [t for t in TABLES.values() if t.annotated]
     assembly.problems += unknown_files(root, {t.name for t in annotated}, {Path(NO_FACT_FILE).name})
@@ -58,12 +65,11 @@ def assemble(root: Path) -> Dataset:
         if table.kind == TableKind.SOURCE:
             read_sources(assembly, table)
     source_lines(assembly)
-    for table in TABLES.values():
-        if table.kind == TableKind.RECORD:
-            records(assembly, table)
+    for name, results in record_results(assembly, use_cache).items():
+        records(assembly, TABLES[name], results)
     frames = {}
     for table in TABLES.values():
-        frames[table.name] = _frame(table, assembly.rows[table.name])
+        frames[table.name] = to_frame(assembly.table(table.name))
         table_problems(assembly, table, frames[table.name])
     for finding in all_findings(TABLES, frames, Unchecked(assembly.invalid_ids, frozenset(assembly.unreadable))):
         assembly.problem(assembly.where[finding.table][finding.index], finding.table, finding.field, finding.message)

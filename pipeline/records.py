@@ -1,45 +1,138 @@
-"""Tables of the record kind: each valid record with its derived fields, and its evidence anchored."""
+"""Tables of the record kind: each valid record with its derived fields, and its evidence anchored.
+
+Each annotation file is worked through alone (``file_result``): what it contributes to every table, where each
+row came from, and the problems in it. That makes files cacheable and parallel; what needs every file at once
+(a record id written twice) is settled when the results are put together (``records``).
+"""
 
 from __future__ import annotations
 
+import pickle
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+
 from schema.annotation import EVIDENCE
+from schema.arrow_schema import bare_schema
 from schema.table import ARTICLE, LINE, Table, TableKind
 from schema.tables import TABLES
 
-from .assembly import Assembly, Where, only
+from .annotations import WrittenRecord, load_file
+from .assembly import Assembly, Where, duplicate_message, only
 from .derive import with_dates
 from .evidence_rows import anchored_evidence, well_formed_refs
 from .links import link_rows
+from .problems import Problem
+from .sources import Source
 
 
-def records(assembly: Assembly, table: Table) -> None:
-    """Add the table's valid records and their evidence rows; check exact copies and coded values against the evidence."""
+@dataclass(frozen=True)
+class SourceState:
+    """What a file's evidence is anchored against: the usable sources, and the ones reported unusable already."""
+
+    sources: dict[str, Source]
+    unusable: frozenset[str]
+    unreadable: bool  # the source table's own file could not be read
+
+
+@dataclass
+class FileResult:
+    """Everything one annotation file contributes. ``written`` lists every record written, valid or not, as (id, where)."""
+
+    table: str
+    file: str
+    readable: bool
+    problems: list[Problem]
+    invalid_ids: set[str]
+    written: list[tuple[str | None, Where]]
+    parts: dict[str, pa.Table]
+    where: bytes  # the origin of each row of ``parts``, pickled: read only when a problem needs it
+    sources_used: dict[str, str]  # article id -> SHA-256 of the text anchored against
+
+    def origins(self, name: str) -> Callable[[], list[Where]]:
+        """A function giving the origin of each of this file's rows of table ``name``."""
+        return lambda: pickle.loads(self.where)[name]
+
+
+def file_result(root: Path, table: Table, relative: str, state: SourceState) -> FileResult:
+    """Load, validate and anchor one file of ``table``, alone."""
+    scratch = Assembly(root)
+    scratch.sources = state.sources
+    sources = only(TableKind.SOURCE).name
+    scratch.invalid_ids[sources] |= state.unusable
+    if state.unreadable:
+        scratch.unreadable.add(sources)
+    items, problems = load_file(root, table, relative)
+    scratch.problems += problems
+    for item in items or []:
+        if item.record is None:  # its own errors are reported; its evidence is still checked
+            scratch.invalid_ids[table.name].add(item.record_id)
+            anchored_evidence(scratch, item, well_formed_refs(item.mapping.get(EVIDENCE)))
+        else:
+            record_rows(scratch, table, item)
+    used = {ref.get("article") for item in items or [] if isinstance(item.mapping.get(EVIDENCE), list)
+            for ref in item.mapping[EVIDENCE] if isinstance(ref, dict)}
+    return FileResult(
+        table=table.name,
+        file=relative,
+        readable=items is not None,
+        problems=scratch.problems,
+        invalid_ids=scratch.invalid_ids[table.name],
+        written=[(item.record_id, Where.of(item)) for item in items or []],
+        parts={name: pa.Table.from_pylist(rows, schema=bare_schema(TABLES[name])) for name, rows in scratch.rows.items() if rows},
+        where=pickle.dumps({name: list(where) for name, where in scratch.where.items() if len(where)}, protocol=pickle.HIGHEST_PROTOCOL),
+        sources_used={article: state.sources[article].sha256 for article in sorted(used & state.sources.keys())},
+    )
+
+
+def record_rows(assembly: Assembly, table: Table, item: WrittenRecord) -> None:
+    """Add a valid record's row, its evidence rows and its link rows; check exact copies and coded values against the evidence."""
     evidence = only(TableKind.EVIDENCE)
     table_column, key_column = evidence.record_keys[0]
-    key = table.primary_key[0]
-    for item in assembly.load(table):
-        record, mapping = item.record, item.mapping
-        where = Where.of(item)
-        refs = [(n, ref, m) for n, (ref, m) in enumerate(zip(getattr(record, EVIDENCE), mapping[EVIDENCE]))]
-        spans = anchored_evidence(assembly, item, refs)
-        if spans is None:
-            assembly.invalid_ids[table.name].add(item.record_id)
+    record, mapping = item.record, item.mapping
+    where = Where.of(item)
+    refs = [(n, ref, m) for n, (ref, m) in enumerate(zip(getattr(record, EVIDENCE), mapping[EVIDENCE]))]
+    spans = anchored_evidence(assembly, item, refs)
+    if spans is None:
+        assembly.invalid_ids[table.name].add(item.record_id)
+        return
+    quotes = [span["quote"] for span, _ in spans]
+    values = record.model_dump(exclude={EVIDENCE, *(link.written_in for link in table.links(TABLES))})
+    supported = {span["field"] for span, _ in spans}
+    for name, value in values.items():
+        if value is None:
             continue
-        quotes = [span["quote"] for span, _ in spans]
-        values = record.model_dump(exclude={EVIDENCE, *(link.written_in for link in table.links(TABLES))})
-        supported = {span["field"] for span, _ in spans}
-        for name, value in values.items():
-            if value is None:
-                continue
-            if table.fields[name].exact_copy and not any(value in quote for quote in quotes):
-                assembly.problem(where, table.name, name, f"{value!r} occurs in none of the record's evidence quotes (expected the words as quoted)")
-            if table.fields[name].coded and name not in supported:
-                assembly.problem(where, table.name, name, f"code {value!r} has no evidence (expected an evidence item with 'field: {name}' quoting what it codes)")
-        first = spans[0][0]
-        assembly.add_row(table, with_dates(table, values) | {ARTICLE: first[ARTICLE], LINE: first[LINE]}, where)
-        for span, span_where in spans:
-            assembly.add_row(evidence, span | {table_column: table.name, key_column: values[key]}, span_where)
-        link_rows(assembly, item)
-    for item in assembly.written.get(table.name, []):
-        if item.record is None:  # its own errors are reported; its evidence is still checked
-            anchored_evidence(assembly, item, well_formed_refs(item.mapping.get(EVIDENCE)))
+        if table.fields[name].exact_copy and not any(value in quote for quote in quotes):
+            assembly.problem(where, table.name, name, f"{value!r} occurs in none of the record's evidence quotes (expected the words as quoted)")
+        if table.fields[name].coded and name not in supported:
+            assembly.problem(where, table.name, name, f"code {value!r} has no evidence (expected an evidence item with 'field: {name}' quoting what it codes)")
+    first = spans[0][0]
+    assembly.add_row(table, with_dates(table, values) | {ARTICLE: first[ARTICLE], LINE: first[LINE]}, where)
+    for span, span_where in spans:
+        assembly.add_row(evidence, span | {table_column: table.name, key_column: values[table.primary_key[0]]}, span_where)
+    link_rows(assembly, item)
+
+
+def records(assembly: Assembly, table: Table, results: list[FileResult]) -> None:
+    """Put the file results of ``table`` together; a record id written more than once is reported at each place
+    and its rows are dropped."""
+    for result in results:
+        assembly.problems += result.problems
+        assembly.invalid_ids[table.name] |= result.invalid_ids
+        if not result.readable:
+            assembly.unreadable.add(table.name)
+        for name, part in result.parts.items():
+            assembly.add_part(name, part, result.origins(name))
+    counts = Counter(record_id for result in results for record_id, _ in result.written if record_id is not None)
+    repeated = {record_id for record_id, count in counts.items() if count > 1}
+    if not repeated:
+        return
+    for result in results:
+        for record_id, where in result.written:
+            if record_id in repeated:
+                assembly.problem(where, table.name, table.primary_key[0], duplicate_message(table, record_id))
+    assembly.invalid_ids[table.name] |= repeated
+    assembly.drop_records(table, repeated)

@@ -173,13 +173,13 @@ _PLAIN_FIRST = {first for _pattern, firsts, _convert, _expected in PLAIN.values(
 
 def _plain_value(text: str) -> Any:
     """A plain scalar as the careful loader resolves it: the PLAIN forms, else text."""
+    if text == "<<":
+        raise _Unsure  # a merge key
     if text[:1] not in _PLAIN_FIRST:
         return text  # the common case: text that no PLAIN form can start with
     for _tag, (pattern, first, convert, _expected) in PLAIN.items():
         if (text[:1] in first) and re.fullmatch(pattern, text):
             return convert(text)
-    if text == "<<":
-        raise _Unsure  # a merge key
     return text
 
 
