@@ -59,13 +59,13 @@ def _print_problems(problems: list[Problem], as_json: bool = False) -> int:
     return 1
 
 
-def _assemble(root: Path, rebuilding: bool = False) -> Dataset:
+def _assemble(root: Path, rebuilding: bool = False, use_cache: bool = True) -> Dataset:
     """The validated dataset; raises InvalidInput listing every problem, version mismatches included (except,
     when ``rebuilding``, those of the package that is about to be replaced: a damaged package never blocks
     the build that repairs it)."""
     problems = [p for p in version_problems(root) if not (rebuilding and p.file == f"{PACKAGE_DIR}/{DESCRIPTOR}")]
     try:
-        dataset = assemble(root)
+        dataset = assemble(root, use_cache)
     except InvalidInput as error:
         problems += error.problems
     if problems:
@@ -227,6 +227,8 @@ def main(argv: list[str] | None = None, root: Path = ROOT) -> int:
 
 def _main(argv: list[str] | None, root: Path) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--no-cache", action="store_true",
+                        help="ignore the per-file cache in .cache/validate/ (same results, slower; the cache is safe to delete)")
     commands = parser.add_subparsers(dest="command", required=True)
     validate = commands.add_parser("validate", help="check everything")
     validate.add_argument("--format", choices=["text", "json"], default="text")
@@ -264,7 +266,7 @@ def _main(argv: list[str] | None, root: Path) -> int:
     if args.command in ("build", "release"):
         with _one_writer(root):
             try:
-                dataset = _assemble(root, rebuilding=args.command == "build")
+                dataset = _assemble(root, rebuilding=args.command == "build", use_cache=not args.no_cache)
             except InvalidInput as error:
                 return _print_problems(error.problems)
             if args.command == "release":
@@ -274,7 +276,7 @@ def _main(argv: list[str] | None, root: Path) -> int:
         print(_summary(dataset))
         return 0
     try:
-        dataset = _assemble(root)
+        dataset = _assemble(root, use_cache=not args.no_cache)
         if args.command == "coverage":
             sentences = coverage(root, dataset)
             print(report(sentences))
