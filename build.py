@@ -142,7 +142,7 @@ def _check(root: Path, dataset: Dataset) -> int:
     generated = _generated(dataset)
     for relative, text in generated.items():
         path = root / relative
-        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        if not path.is_file() or path.read_bytes() != text.encode("utf-8"):
             stale.append(relative)
     stale += [p.relative_to(root).as_posix() for p in _outdated_schemas(root, generated)]
     for path in stale:

@@ -8,18 +8,19 @@ import re
 import shutil
 import subprocess
 import sys
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pytest
 import yaml
 
-from pipeline.annotation_schemas import annotation_files, check
+from pipeline.annotation_schemas import annotation_files, check, schema_name
 from schema.json_schemas import SCHEMA_DIR, json_schemas, schema_path
 
 from .conftest import ROOT, copy_project
 from .test_bad_input import mutate
 
 FILES = annotation_files(ROOT)
+SCHEMA_OF = {file: schema_name(PurePosixPath(file)) for file in FILES}  # annotations/<table>.yaml or annotations/<table>/...
 
 
 def check_jsonschema(schema: str, *files: Path | str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
@@ -29,13 +30,12 @@ def check_jsonschema(schema: str, *files: Path | str, cwd: Path = ROOT) -> subpr
 
 @pytest.mark.parametrize("file", FILES)
 def test_every_annotation_file_passes_its_json_schema(file):
-    name = Path(file).stem
-    done = check_jsonschema(schema_path(name), file)
+    done = check_jsonschema(schema_path(SCHEMA_OF[file]), file)
     assert done.returncode == 0, done.stdout + done.stderr
 
 
 def test_there_is_a_schema_for_every_annotation_file_and_for_nothing_else():
-    assert {Path(f).stem for f in FILES} == {Path(p).name.removesuffix(".schema.json") for p in json_schemas()}
+    assert {schema_path(name) for name in SCHEMA_OF.values()} == set(json_schemas())
 
 
 def test_the_committed_schemas_are_current():
@@ -84,7 +84,7 @@ def test_every_annotation_file_names_its_own_schema_on_its_first_line():
     for file in FILES:
         first = (ROOT / file).read_text(encoding="utf-8").splitlines()[0]
         target = (ROOT / file).parent / first.removeprefix("# yaml-language-server: $schema=")
-        assert target.resolve() == (ROOT / schema_path(Path(file).stem)).resolve(), file
+        assert target.resolve() == (ROOT / schema_path(SCHEMA_OF[file])).resolve(), file
 
 
 def test_the_hook_reports_a_missing_schema_line_a_stray_file_and_a_wrong_record(tmp_path):
