@@ -1,9 +1,9 @@
 """Validate the annotations, publish the data package, and guard its versions.
 
     python build.py validate [--format json]  check everything; exit 1 listing every problem
-    python build.py build                     validate, then write datapackage/ and DATA.md
+    python build.py build                     validate, then write datapackage/, DATA.md and schema/json/
     python build.py coverage                  evidence coverage of every sentence; exit 1 if one is unaccounted for
-    python build.py check                     fail if datapackage/ is stale or the version bump is too small
+    python build.py check                     fail if datapackage/, DATA.md or schema/json/ is stale, or the version bump is too small
     python build.py diff [REF]                rows added, removed and changed since REF (default: the last release)
     python build.py release {major,minor,patch}  bump the version, build, snapshot the schema, open the CHANGELOG entry
     python build.py site [OUT]                write the provenance site (default: site/) from the published datapackage/
@@ -47,6 +47,7 @@ from pipeline.releases import (
 )
 from pipeline.schema_changes import Level, classify, required_level
 from schema.docs import data_dictionary
+from schema.json_schemas import SCHEMA_DIR, json_schemas
 
 
 def _print_problems(problems: list[Problem], as_json: bool = False) -> int:
@@ -77,15 +78,41 @@ def _summary(dataset: Dataset) -> str:
     return "\n".join(f"  {name:<22}{rows:>6} rows" for name, rows in dataset.row_counts().items())
 
 
+def _generated(dataset: Dataset) -> dict[str, str]:
+    """The files generated beside the package, by path relative to the root: the data dictionary and the JSON
+    Schemas of the annotation files."""
+    return {DATA_DICTIONARY: data_dictionary(dataset.row_counts(), dataset.version), **json_schemas()}
+
+
+def _outdated_schemas(root: Path, generated: dict[str, str]) -> list[Path]:
+    """Schema files in schema/json/ that no build writes any more (their table was renamed or removed)."""
+    return sorted(p for p in (root / SCHEMA_DIR).glob("*.schema.json") if p.relative_to(root).as_posix() not in generated)
+
+
+def _stage_generated(root: Path, generated: dict[str, str]) -> list[tuple[Path, Path]]:
+    (root / SCHEMA_DIR).mkdir(exist_ok=True)
+    staged = []
+    try:
+        for relative, text in generated.items():
+            staged.append((stage(root / relative, text), root / relative))
+    except BaseException:
+        discard(staged)
+        raise
+    return staged
+
+
 def _build(root: Path, dataset: Dataset) -> None:
-    """Publish the package and the data dictionary; the dictionary is staged first, so a full disk changes nothing."""
-    staged = [(stage(root / DATA_DICTIONARY, data_dictionary(dataset.row_counts(), dataset.version)), root / DATA_DICTIONARY)]
+    """Publish the package, the data dictionary and the schemas; these are staged first, so a full disk changes nothing."""
+    generated = _generated(dataset)
+    staged = _stage_generated(root, generated)
     try:
         publish(dataset, root / PACKAGE_DIR)
     except BaseException:
         discard(staged)
         raise
     commit(staged)
+    for path in _outdated_schemas(root, generated):
+        path.unlink()
 
 
 def _changes_since_release(root: Path, dataset: Dataset) -> tuple[str, list]:
@@ -111,13 +138,18 @@ def _check(root: Path, dataset: Dataset) -> int:
         )
         extra = sorted(str(p.relative_to(root / PACKAGE_DIR)) for p in (root / PACKAGE_DIR).rglob("*")
                        if p.is_file() and not (fresh / p.relative_to(root / PACKAGE_DIR)).exists())
-    docs = root / DATA_DICTIONARY
-    if not docs.exists() or docs.read_text(encoding="utf-8") != data_dictionary(dataset.row_counts(), dataset.version):
-        stale.append(f"../{DATA_DICTIONARY}")
-    for path in stale + extra:
-        print(f"stale: datapackage/{path} differs from a fresh build", file=sys.stderr)
-    if stale or extra:
-        print("The committed outputs are stale: run `python build.py build` and commit datapackage/ and DATA.md.", file=sys.stderr)
+    stale = [f"{PACKAGE_DIR}/{path}" for path in stale + extra]
+    generated = _generated(dataset)
+    for relative, text in generated.items():
+        path = root / relative
+        if not path.is_file() or path.read_bytes() != text.encode("utf-8"):
+            stale.append(relative)
+    stale += [p.relative_to(root).as_posix() for p in _outdated_schemas(root, generated)]
+    for path in stale:
+        print(f"stale: {path} differs from a fresh build", file=sys.stderr)
+    if stale:
+        print(f"The committed outputs are stale: run `python build.py build` and commit {PACKAGE_DIR}/, {DATA_DICTIONARY} "
+              f"and {SCHEMA_DIR}/.", file=sys.stderr)
         failed = True
     released, changes = _changes_since_release(root, dataset)
     needed, step = step_needed(released, required_level(changes)), bump_level(released, dataset.version)
@@ -149,8 +181,10 @@ def _release(root: Path, dataset: Dataset, level: Level) -> int:
         write_package(dataset, package)
         summary = data_diff.report(data_diff.diff(root, released_at, package), detail=False)
         (root / RELEASES_DIR).mkdir(exist_ok=True)
+        (root / SCHEMA_DIR).mkdir(exist_ok=True)
+        generated = _generated(dataset)
         files = {
-            root / DATA_DICTIONARY: data_dictionary(dataset.row_counts(), new),
+            **{root / relative: text for relative, text in generated.items()},
             root / RELEASES_DIR / f"{new}.json": (package / DESCRIPTOR).read_bytes(),
             root / CHANGELOG: dated_changelog(root, new, summary, today),
             root / "pyproject.toml": versioned_pyproject(root, new),
@@ -166,6 +200,8 @@ def _release(root: Path, dataset: Dataset, level: Level) -> int:
             discard(staged)
             raise
         commit(staged)  # renames only: pyproject.toml, which makes the release, goes last
+    for path in _outdated_schemas(root, generated):
+        path.unlink()
     print(f"Released {new} (was {released}). Review CHANGELOG.md, commit, and tag v{new}.\n{summary}")
     return 0
 
@@ -180,8 +216,9 @@ def _one_writer(root: Path) -> Iterator[None]:
     except Timeout:
         raise Busy(f"another build or release is running in {root} (it holds {LOCK_FILE}); wait for it to finish and run this again") from None
     try:
-        for line in clean_leftovers(root, root / PACKAGE_DIR):
-            print(line, file=sys.stderr)
+        for folder in (root, root / SCHEMA_DIR):
+            for line in clean_leftovers(folder, root / PACKAGE_DIR):
+                print(line, file=sys.stderr)
         yield
     finally:
         lock.release()
@@ -272,7 +309,7 @@ def _main(argv: list[str] | None, root: Path) -> int:
             if args.command == "release":
                 return _release(root, dataset, Level[args.level.upper()])
             _build(root, dataset)
-        print("Built datapackage/ and DATA.md:")
+        print(f"Built {PACKAGE_DIR}/, {DATA_DICTIONARY} and {SCHEMA_DIR}/:")
         print(_summary(dataset))
         return 0
     try:

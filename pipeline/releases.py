@@ -74,8 +74,34 @@ def changelog_version(root: Path) -> str | None:
     return match.group("version") if match else None
 
 
+def changelog_date(root: Path, release: str) -> str | None:
+    """The date of ``release``'s CHANGELOG entry (``## [X.Y.Z] - YYYY-MM-DD``), if it has one."""
+    match = re.search(rf"^## \[{re.escape(release)}\] - (\d{{4}}-\d{{2}}-\d{{2}})\b", (root / CHANGELOG).read_text(encoding="utf-8"), re.M)
+    return match.group(1) if match else None
+
+
+def _citation_value(text: str, key: str) -> str | None:
+    """A top-level scalar of CITATION.cff, unquoted."""
+    match = re.search(rf"^{key}: *(.*?) *$", text, re.M)
+    return match.group(1).strip("\"'") if match else None
+
+
+def citation_problems(root: Path, current: str) -> list[Problem]:
+    """CITATION.cff's version and date-released against pyproject.toml and the CHANGELOG entry of that version."""
+    text, problems = (root / CITATION).read_text(encoding="utf-8"), []
+    cited = _citation_value(text, "version")
+    if cited != current:
+        problems.append(Problem(file=CITATION, message=
+                                f"version is {cited or 'missing'}, but pyproject.toml [project].version is {current} (expected the same; `release` keeps them in step)"))
+    released_on, dated = _citation_value(text, "date-released"), changelog_date(root, current)
+    if dated is not None and released_on != dated:
+        problems.append(Problem(file=CITATION, message=
+                                f"date-released is {released_on or 'missing'}, but {CHANGELOG} dates {current} {dated} (expected the same; `release` keeps them in step)"))
+    return problems
+
+
 def version_problems(root: Path) -> list[Problem]:
-    """The version in pyproject.toml against the CHANGELOG, the built descriptor and the last release."""
+    """The version in pyproject.toml against the CHANGELOG, the built descriptor, CITATION.cff and the last release."""
     current, problems = version(root), []
     if not _SEMVER.match(current):
         return [Problem(file="pyproject.toml", message=f"[project].version {current!r} is not MAJOR.MINOR.PATCH (expected e.g. 0.2.0)")]
@@ -92,12 +118,8 @@ def version_problems(root: Path) -> list[Problem]:
         if built != current:
             problems.append(Problem(file=f"{PACKAGE_DIR}/{DESCRIPTOR}", message=
                                     f"version is {built}, but pyproject.toml [project].version is {current} (run `python build.py build`)"))
-    citation = root / CITATION
-    if citation.exists():
-        cited = re.search(r"^version: *\"?([^\"\n]+)\"?$", citation.read_text(encoding="utf-8"), re.M)
-        if cited is None or cited.group(1).strip() != current:
-            problems.append(Problem(file=CITATION, message=
-                                    f"version is {cited.group(1).strip() if cited else 'missing'}, but pyproject.toml [project].version is {current} (expected the same; `release` keeps them in step)"))
+    if (root / CITATION).exists():
+        problems += citation_problems(root, current)
     released = last_release(root)
     if released and parse(current) < parse(released[0]):
         problems.append(Problem(file="pyproject.toml", message=

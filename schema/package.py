@@ -1,14 +1,20 @@
-"""Package-level metadata of the published data package (the version lives in pyproject.toml)."""
+"""Package-level metadata of the published data package (the version lives in pyproject.toml).
+
+CITATION.cff states the same title, description (its abstract), keywords and author, and REUSE.toml the same
+licences file by file; tests/test_citation.py and tests/test_licences.py check that they agree.
+"""
 
 from .table import TableKind
 
 NAME = "japan-us-summit"
 TITLE = "Japan-US summit, Tokyo, October 2025: facts from two news articles"
 DESCRIPTION = (
-    "Hand-annotated people, organizations, locations, meetings, commitments and figures from two English "
-    "news articles about the first meeting of Japan's Prime Minister Sanae Takaichi and U.S. President "
-    "Donald Trump in Tokyo. Every row names the article and line it comes from, and every supporting quote "
-    "is checked character for character against the source."
+    "Hand-annotated people, organizations, locations, meetings, commitments, figures, attributed claims, "
+    "relations and comparisons from two English news articles about the first meeting of Japan's Prime "
+    "Minister Sanae Takaichi and U.S. President Donald Trump in Tokyo in October 2025. Every row names the "
+    "article and line it comes from, and every supporting quote is checked character for character "
+    "against the source. The annotations are CC-BY-4.0; the articles' own text, which the package carries "
+    "so that every quote can be checked, stays under its publishers' rights."
 )
 HOMEPAGE = None  # no public home yet; left empty rather than invented
 KEYWORDS = ["Japan", "United States", "summit", "diplomacy", "defense", "trade", "news", "provenance", "annotation"]
@@ -17,14 +23,15 @@ ANNOTATION_LICENSE = {
     "path": "https://creativecommons.org/licenses/by/4.0/",
     "title": "Creative Commons Attribution 4.0 International",
 }
-SOURCE_TEXT_RIGHTS = {
-    "name": "source-text-rights-reserved",
+SOURCE_TEXT_RIGHTS = {  # its text: LICENSES/LicenseRef-source-text-rights-reserved.txt
+    "name": "LicenseRef-source-text-rights-reserved",
     "title": (
-        "Source article text is quoted under the rights of its publishers (e.g. 'Copyright kyodonews'), "
-        "not under CC-BY-4.0; see articles.rights_notice"
+        "Source article text: copyright its publishers, all rights reserved, not under CC-BY-4.0; included only "
+        "so that every quote can be checked (see articles.rights_notice)"
     ),
 }
-CONTRIBUTORS = [{"title": "japan-us-summit annotators", "roles": ["author", "annotator"]}]
+AUTHOR = "Seed 4a590ec0 maintainers"  # the name every commit of the project is made under; no person is named
+CONTRIBUTORS = [{"title": AUTHOR, "roles": ["author", "annotator"]}]
 # Tables whose cells hold verbatim source text carry the source rights besides the annotation licence.
 VERBATIM_KINDS = (TableKind.SOURCE_LINES, TableKind.EVIDENCE)
 

@@ -12,7 +12,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT_PARTS = ("annotations", "sources", "schema", "pipeline", "build.py", "pyproject.toml", "datapackage",
-                 "CHANGELOG.md", "DATA.md", "releases", "provenance_site")
+                 "CHANGELOG.md", "DATA.md", "releases", "provenance_site", "CITATION.cff")
 
 
 def load_build_cli():

@@ -18,6 +18,7 @@ import site
 import subprocess
 import sys
 import tarfile
+import tomllib
 import zipfile
 from pathlib import Path
 
@@ -102,6 +103,27 @@ def test_distributions_ship_the_data_package(built: tuple[Path, Path]):
     with tarfile.open(sdist) as archive:
         members = {name.split("/", 1)[1] for name in archive.getnames() if "/" in name}
     assert {"datapackage/datapackage.json", "src/japan_us_summit/__init__.py", "pyproject.toml", "CITATION.cff"} <= members
+
+
+def test_distributions_carry_the_licences(built: tuple[Path, Path]):
+    """PEP 639: the licence expression in the metadata, and every licence text in the wheel's .dist-info/licenses/ and the sdist."""
+    wheel, sdist = built
+    licences = {f"LICENSES/{p.name}": p.read_bytes() for p in (ROOT / "LICENSES").glob("*.txt")}
+    expression = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["license"]
+    assert len(licences) == len(expression.split(" AND "))
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+        dist_info = next(n for n in names if n.endswith(".dist-info/METADATA")).removesuffix("METADATA")
+        for relative, text in licences.items():
+            assert archive.read(f"{dist_info}licenses/{relative}") == text, relative
+        metadata = archive.read(f"{dist_info}METADATA").decode()
+    assert f"License-Expression: {expression}\n" in metadata
+    assert all(f"License-File: {relative}\n" in metadata for relative in licences)
+    with tarfile.open(sdist) as archive:
+        members = {name.split("/", 1)[1]: name for name in archive.getnames() if "/" in name}
+        for relative, text in licences.items():
+            assert archive.extractfile(members[relative]).read() == text, relative
+    assert "REUSE.toml" in members
 
 
 def test_installed_wheel_loads_every_table_like_the_csv(installed: tuple[Path, Path]):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import json
 import re
 import subprocess
@@ -119,6 +120,19 @@ def test_changelog_and_pyproject_versions_must_agree(project, run_build):
     assert code == 1
     assert f"CHANGELOG.md: newest entry is {current}, but pyproject.toml [project].version is 9.9.9" in err
     assert f"datapackage/datapackage.json: version is {current}, but pyproject.toml [project].version is 9.9.9" in err
+    assert f"CITATION.cff: version is {current}, but pyproject.toml [project].version is 9.9.9" in err
+
+
+def test_a_citation_date_other_than_the_release_date_is_reported(project, run_build):
+    current = version(project)
+    dated = re.search(rf"^## \[{re.escape(current)}\] - (\S+)$", (project / "CHANGELOG.md").read_text(), re.M).group(1)
+    assert run_build(project, "validate")[0] == 0
+    mutate(project, "CITATION.cff", f'date-released: "{dated}"', 'date-released: "2001-02-03"')
+    code, _, err = run_build(project, "validate")
+    assert code == 1
+    assert f"CITATION.cff: date-released is 2001-02-03, but CHANGELOG.md dates {current} {dated} (expected the same" in err
+    mutate(project, "CITATION.cff", 'date-released: "2001-02-03"\n', "")
+    assert f"CITATION.cff: date-released is missing, but CHANGELOG.md dates {current} {dated}" in run_build(project, "validate")[2]
 
 
 def test_validate_can_print_problems_as_json(project, run_build):
@@ -167,7 +181,11 @@ def test_stale_outputs_fail_check_until_rebuilt_and_released(repo, run_build):
     assert (repo / "releases" / f"{released}.json").exists()
     assert f'version = "{released}"' in (repo / "pyproject.toml").read_text()
     changelog = (repo / "CHANGELOG.md").read_text()
-    assert f"## [{released}] - " in changelog and "figures: 0 added, 0 removed, 1 changed" in changelog
+    today = dt.date.today().isoformat()
+    assert f"## [{released}] - {today}" in changelog and "figures: 0 added, 0 removed, 1 changed" in changelog
+    citation = (repo / "CITATION.cff").read_text()
+    assert f"\nversion: {released}\ndate-released: \"{today}\"\n" in citation
+    assert citation.startswith("cff-version: 1.2.0\n") and "# The two source articles" in citation  # the rest is kept
     code, out, err = run_build(repo, "check")
     assert code == 0, err
     commit(repo, "patch release")
