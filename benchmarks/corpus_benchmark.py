@@ -85,7 +85,7 @@ def measure(replicas: int, repeat: int, work: Path) -> dict[str, float]:
     edited.write_bytes(original)
     figures["build cold"], _ = timed(repeat, [*python, "build"], corpus, cold)
     figures["build warm"], _ = timed(repeat, [*python, "build"], corpus)
-    figures["frictionless validate"], _ = timed(repeat, ["frictionless", "validate", "datapackage/datapackage.json"], corpus)
+    figures["frictionless validate"], _ = timed(repeat, [str(Path(sys.executable).parent / "frictionless"), "validate", "datapackage/datapackage.json"], corpus)
     stage = subprocess.run([sys.executable, "-c", YAML_STAGE, str(corpus)], capture_output=True, text=True, check=True)
     events, loading, size = stage.stdout.split()
     figures["yaml events only"], figures["yaml stage"], figures["annotations MB"] = float(events), float(loading), int(size) / 1e6
