@@ -130,9 +130,26 @@ def _marked_exact(model: type[Row], name: Any) -> bool:
     return info is not None and any(isinstance(m, ExactCopy) for m in markers(info))
 
 
+def _printable_ascii(node: Any) -> bool:
+    """Whether every text value in ``node`` is printable ASCII, to which no text rule applies (the common case)."""
+    texts: list[str] = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        for value in current.values() if isinstance(current, dict) else current:
+            if isinstance(value, str):
+                texts.append(value)
+            elif isinstance(value, (dict, list)):
+                stack.append(value)
+    joined = " ".join(texts)
+    return joined.isascii() and not _ASCII_CONTROL.search(joined)
+
+
 def _text_problems(item: WrittenRecord) -> list[Problem]:
     """The annotator's own text must be plain; fields marked ``ExactCopy`` are exempt, being copies of the source."""
     model, problems = annotation_model(item.table), []
+    if _printable_ascii(item.mapping):
+        return problems
     for loc, text in _strings(dict(item.mapping)):
         message = None if _exact_copy(model, loc) else _text_problem(text)
         if message:

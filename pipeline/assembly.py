@@ -6,6 +6,7 @@ import bisect
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -157,7 +158,7 @@ def owners(table: Table) -> dict[str, tuple[str | None, str]]:
     the table itself, (table column, key column) for the evidence and link tables."""
     found = {table.name: (None, table.primary_key[0])}
     for other in TABLES.values():
-        if other.kind == TableKind.EVIDENCE or other in table.links(TABLES):
+        if other.kind == TableKind.EVIDENCE or other in links(table):
             found[other.name] = other.record_keys[0]
     return found
 
@@ -166,6 +167,13 @@ def duplicate_message(table: Table, value: object) -> str:
     return f"duplicate {'/'.join(table.primary_key)} {value!r} (expected each to be unique)"
 
 
+@cache
 def only(kind: TableKind) -> Table:
     """The one declared table of ``kind``."""
     return table_of_kind(TABLES, kind)
+
+
+@cache
+def links(table: Table) -> tuple[Table, ...]:
+    """The link tables whose items a record of ``table`` may list."""
+    return tuple(table.links(TABLES))

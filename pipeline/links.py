@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from schema.tables import TABLES
-
 from .annotations import WrittenRecord
-from .assembly import Assembly, Where
+from .assembly import Assembly, Where, links
 
 
 def link_rows(assembly: Assembly, item: WrittenRecord) -> None:
     """Add a row to each link table for every item the valid record ``item`` lists under that table's key."""
-    for link in item.table.links(TABLES):
+    for link in links(item.table):
         table_column, key_column = link.record_keys[0]  # the first record key names the record that lists the item
         written = getattr(item.record, link.written_in) or []
         mappings = item.mapping.get(link.written_in) or []

@@ -21,7 +21,7 @@ from schema.table import ARTICLE, LINE, Table, TableKind
 from schema.tables import TABLES
 
 from .annotations import WrittenRecord, load_file
-from .assembly import Assembly, Where, duplicate_message, only
+from .assembly import Assembly, Where, duplicate_message, links, only
 from .derive import with_dates
 from .evidence_rows import anchored_evidence, well_formed_refs
 from .links import link_rows
@@ -100,7 +100,7 @@ def record_rows(assembly: Assembly, table: Table, item: WrittenRecord) -> None:
         assembly.invalid_ids[table.name].add(item.record_id)
         return
     quotes = [span["quote"] for span, _ in spans]
-    values = record.model_dump(exclude={EVIDENCE, *(link.written_in for link in table.links(TABLES))})
+    values = record.model_dump(exclude={EVIDENCE, *(link.written_in for link in links(table))})
     supported = {span["field"] for span, _ in spans}
     for name, value in values.items():
         if value is None:

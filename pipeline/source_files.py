@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from schema.tables import TABLES
 from schema.table import LINE_TEXT, SOURCE_FILE, SOURCE_LINE_COUNT, SOURCE_SHA256, Table, TableKind
 
 from .annotations import WrittenRecord
-from .assembly import Assembly, Where, only
+from .assembly import Assembly, Where, links, only
 from .derive import with_dates
 from .links import link_rows
 from .problems import Problem
@@ -27,7 +26,7 @@ def read_sources(assembly: Assembly, table: Table) -> None:
             assembly.invalid_ids[table.name].add(item.record_id)
             continue
         assembly.sources[item.record_id] = source
-        values = record.model_dump(exclude={link.written_in for link in table.links(TABLES)})
+        values = record.model_dump(exclude={link.written_in for link in links(table)})
         assembly.add_row(table, with_dates(table, values | {SOURCE_LINE_COUNT: len(source.lines)}), where)
         link_rows(assembly, item)
     described = {item.mapping.get(SOURCE_FILE) for item in assembly.written.get(table.name, [])}

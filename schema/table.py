@@ -92,7 +92,7 @@ def record_table(what: str) -> Any:
     """A field naming a record table; its vocabulary is derived from the declared tables."""
     return Annotated[
         str,
-        Field(description=what, json_schema_extra=lambda schema: schema.update(enum=record_table_names())),
+        Field(description=what, json_schema_extra=lambda schema: schema.update(enum=list(record_table_names()))),
         AfterValidator(_record_table),
         RecordTableName(),
     ]
@@ -108,11 +108,12 @@ def record_link(prefix: str, table_what: str, key_what: str, *, computed: bool =
     }
 
 
-def record_table_names() -> list[str]:
+@cache
+def record_table_names() -> tuple[str, ...]:
     """Every table whose rows people write (kinds source and record), in declaration order."""
     from .tables import TABLES  # the declarations import this module
 
-    return [name for name, table in TABLES.items() if table.annotated]
+    return tuple(name for name, table in TABLES.items() if table.annotated)
 
 
 def date_fields(prefix: str, what: str) -> dict[str, Any]:
