@@ -240,7 +240,8 @@ def main(argv: list[str] | None = None, root: Path = ROOT) -> int:
         return 1
 
 
-def _main(argv: list[str] | None, root: Path) -> int:
+def _parser() -> argparse.ArgumentParser:
+    """The command line: every command and argument with its help text."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -259,7 +260,11 @@ def _main(argv: list[str] | None, root: Path) -> int:
     release.add_argument("level", choices=["major", "minor", "patch"], help="the version step; refused if smaller than the changes need")
     site = command("site", "write the static provenance site from the published datapackage/")
     site.add_argument("out", nargs="?", help="output folder (default: site/ in the checkout)")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def _main(argv: list[str] | None, root: Path) -> int:
+    args = _parser().parse_args(argv)
 
     if args.command == "diff":
         ref = data_diff.resolve(root, args.ref) if args.ref else (data_diff.release_commit(root, last_release(root)[0]) if last_release(root) else None)
