@@ -56,7 +56,7 @@ def canonical(value, kind: str) -> str | None:
 def test_the_script_and_the_module_run_the_same_command_line():
     script, module = run("--help"), run("--help", command=MODULE)
     assert script.returncode == module.returncode == 0
-    assert script.stdout == module.stdout and script.stdout.startswith("Usage: japan-us-summit [OPTIONS] [COMMAND]")
+    assert script.stdout == module.stdout and script.stdout.startswith("Usage: japan-us-summit [OPTIONS]")
     assert all(f"  {name} " in script.stdout for name in cli.commands)
 
 

@@ -96,9 +96,9 @@ def info() -> None:
     meta = jus.descriptor()
     names = jus.tables()
     lines = [f"japan-us-summit {meta['version']}: {meta['title']}", "", f"{'table':<24}{'rows':>6}"]
-    lines += [f"{name:<24}{jus.load(name, backend='arrow').num_rows:>6}" for name in names]
+    lines += [f"{name:<24}{len(jus.load(name, backend='arrow')):>6}" for name in names]
     lines += ["", "licences"]
-    by_licence: dict[str, tuple[dict, list[str]]] = {}
+    by_licence: dict[str, tuple[dict[str, Any], list[str]]] = {}
     for resource in meta["resources"]:
         if resource["name"] in names:
             for licence in resource.get("licenses", meta["licenses"]):
@@ -114,7 +114,7 @@ def info() -> None:
 def tables() -> None:
     """List the tables, one a line: the name, a tab, the row count."""
     for name in jus.tables():
-        click.echo(f"{name}\t{jus.load(name, backend='arrow').num_rows}")
+        click.echo(f"{name}\t{len(jus.load(name, backend='arrow'))}")
 
 
 @cli.command()
