@@ -34,8 +34,8 @@ def schema(table: str) -> dict:
     return next(r for r in DESCRIPTOR["resources"] if r["name"] == table)["schema"]
 
 
-def as_list(fields_: str | list[str]) -> list[str]:
-    return [fields_] if isinstance(fields_, str) else list(fields_)
+def as_list(names: str | list[str]) -> list[str]:
+    return [names] if isinstance(names, str) else list(names)
 
 
 def canonical(value, kind: str) -> str | None:
@@ -63,7 +63,8 @@ def test_the_script_and_the_module_run_the_same_command_line():
 @pytest.mark.parametrize("name", sorted(cli.commands))
 def test_every_command_and_option_has_a_help_text(name: str):
     command = cli.commands[name]
-    assert command.help and all(param.help for param in command.params if not param.param_type_name == "argument")
+    options = [param for param in [*cli.params, *command.params] if param.param_type_name == "option"]
+    assert command.help and options and all(option.help for option in options)
     result = CliRunner().invoke(cli, [name, "--help"])
     assert result.exit_code == 0 and result.stdout.startswith(f"Usage: japan-us-summit {name} ")
     assert " ".join(command.help.split())[:40] in " ".join(result.stdout.split())
@@ -130,13 +131,12 @@ def test_evidence_prints_every_supporting_quote_in_context():
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert lines[0] == f"people donald-trump: {len(spans)} supporting spans"
-    quoted = [line for line in lines if line.startswith("  ...")]
-    text = {None: ""} | {value: value for value in [*spans["prefix"].dropna(), *spans["suffix"].dropna()]}
-    context = spans[["prefix", "suffix"]].astype(object).where(spans[["prefix", "suffix"]].notna(), None)
-    assert quoted == [f"  ...{text[p]}[[{q}]]{text[s]}..." for p, q, s in zip(context["prefix"], spans["quote"], context["suffix"])]
+    quoted = [line for line in lines if line.startswith("  ")]
+    prefixes, suffixes = spans["prefix"].fillna(""), spans["suffix"].fillna("")
+    assert quoted == [f"  ...{p}[[{q}]]{s}..." for p, q, s in zip(prefixes, spans["quote"], suffixes)]
     full = CliRunner().invoke(cli, ["evidence", "people", "donald-trump", "--full-line"])
-    marked = [line[2:].replace("[[", "").replace("]]", "") for line in full.stdout.splitlines() if line.startswith("  ")]
-    assert marked == list(spans["line_text"])
+    marked = [line for line in full.stdout.splitlines() if line.startswith("  ")]
+    assert marked == [f"  {s.line_text[:s.char_start]}[[{s.quote}]]{s.line_text[s.char_end:]}" for s in spans.itertuples()]
 
 
 def test_evidence_of_an_unknown_record_is_one_line_and_exit_1():

@@ -190,7 +190,7 @@ def export(table: str | None, form: str, output: Path | None) -> None:
     """Write TABLE as CSV, JSON Lines or Parquet, or every table into one SQLite database.
 
     CSV and Parquet are the shipped files, byte for byte, after their hash is checked. The SQLite
-    database has each table's primary and foreign keys, so datasette links the tables.
+    database has each table's primary and foreign keys (datasette links the single-column ones).
 
     \b
     Examples:
