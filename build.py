@@ -11,13 +11,28 @@
 
 from __future__ import annotations
 
-import argparse
+import sys
+
+REQUIRED_PYTHON = (3, 11)  # pyproject.toml's requires-python; a test keeps the two in step
+
+
+def python_too_old(version: tuple[int, ...]) -> str | None:
+    """The one line to print when Python ``version`` is older than the build needs, else None."""
+    if tuple(version[:2]) >= REQUIRED_PYTHON:
+        return None
+    return f"build.py needs Python {REQUIRED_PYTHON[0]}.{REQUIRED_PYTHON[1]} or newer; this is {version[0]}.{version[1]}"
+
+
+if (_too_old := python_too_old(sys.version_info)) is not None:  # before the imports that would fail on it
+    print(f"error: {_too_old}", file=sys.stderr)
+    sys.exit(1)
+
+import argparse  # noqa: E402 (after the version guard)
 import contextlib
 import datetime as dt
 import errno
 import json
 import signal
-import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -262,22 +277,33 @@ def main(argv: list[str] | None = None, root: Path = ROOT) -> int:
         return 1
 
 
-def _main(argv: list[str] | None, root: Path) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def _parser() -> argparse.ArgumentParser:
+    """The command line: every command and argument with its help text."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--no-cache", action="store_true",
                         help="ignore the per-file cache in .cache/validate/ (same results, slower; the cache is safe to delete)")
-    commands = parser.add_subparsers(dest="command", required=True)
-    validate = commands.add_parser("validate", help="check everything")
-    validate.add_argument("--format", choices=["text", "json"], default="text")
-    for name in ("build", "coverage", "check"):
-        commands.add_parser(name)
-    diff = commands.add_parser("diff", help="rows added, removed and changed since a git ref")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, text: str) -> argparse.ArgumentParser:
+        return commands.add_parser(name, help=text, description=text[0].upper() + text[1:] + ".")
+
+    validate = command("validate", "check the annotations, sources and versions; exit 1 listing every problem")
+    validate.add_argument("--format", choices=["text", "json"], default="text",
+                          help="text: one problem a line on stderr (default); json: a list of problems on stdout")
+    command("build", "validate, then write datapackage/ and DATA.md")
+    command("coverage", "how much evidence covers each sentence of both articles; exit 1 if no claim quotes one")
+    command("check", "fail if datapackage/ or DATA.md is stale, or if the version bump is smaller than the changes need")
+    diff = command("diff", "rows added, removed and changed since a git ref")
     diff.add_argument("ref", nargs="?", help="git ref (default: the commit of the last release)")
-    release = commands.add_parser("release", help="make a release")
-    release.add_argument("level", choices=["major", "minor", "patch"])
-    site = commands.add_parser("site", help="write the static provenance site from the published datapackage/")
+    release = command("release", "bump the version, build, snapshot the schema and date the CHANGELOG entry")
+    release.add_argument("level", choices=["major", "minor", "patch"], help="the version step; refused if smaller than the changes need")
+    site = command("site", "write the static provenance site from the published datapackage/")
     site.add_argument("out", nargs="?", help="output folder (default: site/ in the checkout)")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def _main(argv: list[str] | None, root: Path) -> int:
+    args = _parser().parse_args(argv)
 
     if args.command == "diff":
         ref = data_diff.resolve(root, args.ref) if args.ref else (data_diff.release_commit(root, last_release(root)[0]) if last_release(root) else None)

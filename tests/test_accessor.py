@@ -16,6 +16,7 @@ import pytest
 
 import japan_us_summit as jus
 from japan_us_summit import _files
+from japan_us_summit._errors import REINSTALL
 from japan_us_summit._files import DataPackage, data_folder
 from tests.test_accessor_support import BACKENDS, DATA, DESCRIPTOR, TABLES, actual_rows, assert_types, enum_of, expected_rows, fields
 
@@ -211,7 +212,7 @@ def test_verify_names_the_file_with_one_changed_byte(data_copy: Path, use):
     assert not result and not result.ok
     assert [(check.resource, check.path) for check in result.failures] == [("people-parquet", "parquet/people.parquet")]
     assert "sha256" in result.failures[0].problem
-    assert "parquet/people.parquet" in str(result) and "pip install --force-reinstall japan-us-summit" in str(result)
+    assert "parquet/people.parquet" in str(result) and REINSTALL in str(result)
     with pytest.raises(jus.DataFileError, match="parquet/people.parquet"):
         jus.verify(strict=True)
 
@@ -278,8 +279,9 @@ def test_symlinks_are_rejected(data_copy: Path, use, tmp_path: Path, link: str):
 # --- command line and imports --------------------------------------------------------------------
 
 
-def test_command_line_prints_version_tables_rows_and_licences():
-    run = subprocess.run([sys.executable, "-m", "japan_us_summit"], capture_output=True, text=True, check=True)
+@pytest.mark.parametrize("args", [[], ["info"]], ids=["no-command", "info"])
+def test_command_line_prints_version_tables_rows_and_licences(args: list[str]):
+    run = subprocess.run([sys.executable, "-m", "japan_us_summit", *args], capture_output=True, text=True, check=True)
     assert run.stdout.startswith(f"japan-us-summit {DESCRIPTOR['version']}:")
     for table in TABLES:
         rows = len(expected_rows(table))
@@ -287,21 +289,24 @@ def test_command_line_prints_version_tables_rows_and_licences():
     assert "CC-BY-4.0" in run.stdout and "source-text-rights-reserved" in run.stdout
 
 
-def test_command_line_reports_damage_without_a_traceback(data_copy: Path, use, capsys: pytest.CaptureFixture[str]):
-    from japan_us_summit.__main__ import main
+def test_command_line_reports_damage_without_a_traceback(data_copy: Path, use):
+    from click.testing import CliRunner
+
+    from japan_us_summit.cli import cli
 
     flip_one_byte(data_copy / "parquet" / "people.parquet")
     use(data_copy)
-    assert main() == 1
-    error = capsys.readouterr().err
-    assert error.startswith("error: ") and "people.parquet is corrupted" in error and "Traceback" not in error
+    result = CliRunner().invoke(cli, [])
+    assert result.exit_code == 1
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("error: ") and "people.parquet is corrupted" in line
 
 
-def test_the_accessor_imports_no_build_time_libraries():
+def test_the_accessor_imports_neither_build_time_libraries_nor_click():
     code = (
         "import sys, japan_us_summit as j\n"
         "[j.load(t) for t in j.tables()]; j.describe('people'); j.evidence('people', 'donald-trump'); j.verify()\n"
-        "print(sorted(m for m in ('pydantic', 'pandera', 'frictionless', 'yaml', 'pkg_resources') if m in sys.modules))"
+        "print(sorted(m for m in ('pydantic', 'pandera', 'frictionless', 'yaml', 'pkg_resources', 'click') if m in sys.modules))"
     )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert run.stdout.strip() == "[]"
@@ -361,10 +366,15 @@ def test_a_malformed_descriptor_is_a_data_file_error(data_copy: Path, use, shape
         jus.verify()
 
 
-def test_the_command_line_reports_a_malformed_descriptor_without_a_traceback(data_copy: Path, monkeypatch, capsys):
-    from japan_us_summit import __main__ as cli
+def test_the_command_line_reports_a_malformed_descriptor_without_a_traceback(data_copy: Path, use):
+    from click.testing import CliRunner
+
+    from japan_us_summit.cli import cli
 
     (data_copy / "datapackage.json").write_text("[]", encoding="utf-8")
-    monkeypatch.setattr(jus, "_package", lambda: DataPackage(data_copy))
-    assert cli.main() == 1
-    assert capsys.readouterr().err.startswith("error: ")
+    use(data_copy)
+    for args in ([], ["--version"], ["tables"], ["show", "people"]):
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 1, args
+        (line,) = result.stderr.splitlines()
+        assert line.startswith("error: ") and "datapackage.json is malformed" in line, args

@@ -96,9 +96,12 @@ def test_distributions_ship_the_data_package(built: tuple[Path, Path]):
         for relative in shipped:
             assert archive.read(f"japan_us_summit/data/{relative}") == (DATA / relative).read_bytes(), relative
         metadata = archive.read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
+        entry_points = archive.read(next(n for n in names if n.endswith(".dist-info/entry_points.txt"))).decode()
+    assert "[console_scripts]\njapan-us-summit = japan_us_summit.cli:main" in entry_points
     assert all(name.startswith("japan_us_summit") for name in names), names
-    assert "japan_us_summit/__main__.py" in names and not any("pipeline/" in n or "tests/" in n for n in names)
-    assert f"Version: {DESCRIPTOR['version']}" in metadata and "Requires-Dist: pyarrow" in metadata
+    assert {"japan_us_summit/__main__.py", "japan_us_summit/cli.py", "japan_us_summit/py.typed"} <= set(names)
+    assert not any("pipeline/" in n or "tests/" in n for n in names)
+    assert f"Version: {DESCRIPTOR['version']}" in metadata and "Requires-Dist: pyarrow" in metadata and "Requires-Dist: click" in metadata
     assert "extra == 'polars'" in metadata or 'extra == "polars"' in metadata
     with tarfile.open(sdist) as archive:
         members = {name.split("/", 1)[1] for name in archive.getnames() if "/" in name}
@@ -141,12 +144,20 @@ def test_installed_wheel_loads_every_table_like_the_csv(installed: tuple[Path, P
             assert_types(loaded[table][backend], table)
 
 
+def script(python: Path) -> Path:
+    """The ``japan-us-summit`` console script the wheel installed beside ``python``."""
+    return python.parent / ("japan-us-summit.exe" if os.name == "nt" else "japan-us-summit")
+
+
 def test_installed_command_line(installed: tuple[Path, Path]):
     python, outside = installed
-    done = run([str(python), "-m", "japan_us_summit"], cwd=outside)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith(f"japan-us-summit {DESCRIPTOR['version']}:")
-    assert all(table in done.stdout for table in TABLES) and "CC-BY-4.0" in done.stdout
+    for command in ([str(python), "-m", "japan_us_summit"], [str(script(python))]):
+        done = run(command, cwd=outside)
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.startswith(f"japan-us-summit {DESCRIPTOR['version']}:")
+        assert all(table in done.stdout for table in TABLES) and "CC-BY-4.0" in done.stdout
+    done = run([str(script(python)), "verify"], cwd=outside)
+    assert done.returncode == 0 and done.stdout.startswith("OK: ") and str(python.parent.parent) in done.stdout
 
 
 def test_installed_verify_names_a_changed_byte(installed: tuple[Path, Path]):
@@ -160,6 +171,7 @@ def test_installed_verify_names_a_changed_byte(installed: tuple[Path, Path]):
     try:
         summary, loaded = probe(python, outside, "damaged")
         cli = run([str(python), "-m", "japan_us_summit"], cwd=outside)
+        verified = run([str(script(python)), "verify"], cwd=outside)
     finally:
         target.write_bytes(original)
     assert not summary["ok"]
@@ -168,6 +180,7 @@ def test_installed_verify_names_a_changed_byte(installed: tuple[Path, Path]):
     assert list(summary["errors"]) == ["people"] and "people.parquet is corrupted" in summary["errors"]["people"]
     assert set(loaded) == set(TABLES) - {"people"}
     assert cli.returncode == 1 and "people.parquet is corrupted" in cli.stderr and "Traceback" not in cli.stderr
+    assert verified.returncode == 1 and "parquet/people.parquet: " in verified.stdout and "--force-reinstall" in verified.stdout
 
 
 def test_installed_verify_does_not_trust_a_descriptor_changed_with_its_data(installed: tuple[Path, Path]):

@@ -152,8 +152,9 @@ def test_release_outside_git_changes_nothing(tmp_path, run_build):
     assert outputs(root) == before
 
 
-def test_a_piped_command_ends_quietly_when_the_reader_stops(repo):
-    done = subprocess.run(f"{sys.executable} build.py coverage | head -1", shell=True, cwd=repo, capture_output=True, text=True)
+@pytest.mark.parametrize("command", ["coverage", "validate --format json", "diff"])
+def test_a_piped_command_ends_quietly_when_the_reader_stops(repo, command: str):
+    done = subprocess.run(f"{sys.executable} build.py {command} | head -1", shell=True, cwd=repo, capture_output=True, text=True)
     assert done.stdout.count("\n") == 1
     assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr
 

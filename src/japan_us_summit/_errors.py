@@ -1,6 +1,10 @@
 """The errors the accessor raises, each with a message that says what to do."""
 
-REINSTALL = "Reinstall the package: pip install --force-reinstall japan-us-summit"
+# The package is not on PyPI: it is reinstalled from where it came from, not by name.
+REINSTALL = (
+    "Reinstall the package from the wheel or checkout it was installed from: "
+    "pip install --force-reinstall <that .whl file or checkout folder>"
+)
 
 
 class DataFileError(OSError):

@@ -256,7 +256,7 @@ def _recorded_hashes() -> dict[str, tuple[str, str]]:
     except metadata.PackageNotFoundError:
         return {}
     return {
-        Path(distribution.locate_file(file)).resolve().as_posix(): (file.hash.mode, file.hash.value)
+        Path(str(distribution.locate_file(file))).resolve().as_posix(): (file.hash.mode, file.hash.value)
         for file in distribution.files or []
         if file.hash is not None
     }

@@ -1,0 +1,290 @@
+"""The ``japan-us-summit`` command (also ``python -m japan_us_summit``): list, describe, show, trace and export the
+installed tables, and verify the shipped files.
+
+Exit status: 0 on success, 1 on a data problem (an unknown record, a missing or altered file, a failed
+verification), 2 on a usage error (an unknown command, option or table name). Output piped into a reader that
+stops early (``| head``) ends the command quietly, as with any Unix tool.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import click
+
+import japan_us_summit as jus
+
+from . import _export
+
+FORMATS = ("csv", "json", "parquet", "sqlite")
+
+
+class Failure(click.ClickException):
+    """A data problem: one line on stderr, exit status 1."""
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"error: {self.format_message()}", err=True)
+
+
+class Commands(click.Group):
+    """The command group; a data problem raised by any command becomes one ``error:`` line and exit status 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (OSError, LookupError, ValueError, jus.MissingBackendError) as error:
+            raise Failure(_message(error)) from None
+
+
+class TableName(click.ParamType):
+    """A table of the installed data package; any other name is a usage error that lists the valid ones."""
+
+    name = "table"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        names = jus.tables()
+        if value not in names:
+            self.fail(f"{value!r} is not a table; choose from: {', '.join(names)}", param, ctx)
+        return value
+
+
+def _message(error: BaseException) -> str:
+    if isinstance(error, OSError) and error.strerror and error.filename:
+        return f"{error.filename}: {error.strerror}"
+    return str(error)
+
+
+def _print_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    try:
+        version = jus.__version__
+    except (OSError, LookupError) as error:
+        raise Failure(_message(error)) from None
+    click.echo(f"japan-us-summit {version}")
+    ctx.exit()
+
+
+@click.group("japan-us-summit", cls=Commands, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
+              help="Print the data package's version and exit.")
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """Read the japan-us-summit data package installed with this package: the facts two news articles
+    report about the October 2025 Takaichi-Trump meeting in Tokyo, as typed tables.
+
+    Without a command, prints what `info` prints. Every read checks the file against its SHA-256 in
+    datapackage.json first.
+
+    \b
+    Exit status: 0 success; 1 a data problem (unknown record, missing or
+    altered file, failed verification); 2 a usage error (unknown command,
+    option or table name).
+    """
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(info)
+
+
+@cli.command()
+def info() -> None:
+    """Print the data version, each table with its row count, and the licences."""
+    meta = jus.descriptor()
+    names = jus.tables()
+    lines = [f"japan-us-summit {meta['version']}: {meta['title']}", "", f"{'table':<24}{'rows':>6}"]
+    lines += [f"{name:<24}{len(jus.load(name, backend='arrow')):>6}" for name in names]
+    lines += ["", "licences"]
+    by_licence: dict[str, tuple[dict[str, Any], list[str]]] = {}
+    for resource in meta["resources"]:
+        if resource["name"] in names:
+            for licence in resource.get("licenses", meta["licenses"]):
+                by_licence.setdefault(licence["name"], (licence, []))[1].append(resource["name"])
+    for name, (licence, covered) in by_licence.items():
+        where = "all tables" if covered == names else ", ".join(covered)
+        link = f" <{licence['path']}>" if "path" in licence else ""
+        lines += [f"  {name}: {licence.get('title', name)}{link}", f"    applies to: {where}"]
+    click.echo("\n".join(lines))
+
+
+@cli.command()
+def tables() -> None:
+    """List the tables, one a line: the name, a tab, the row count."""
+    for name in jus.tables():
+        click.echo(f"{name}\t{len(jus.load(name, backend='arrow'))}")
+
+
+@cli.command()
+@click.argument("table", type=TableName())
+def describe(table: str) -> None:
+    """Describe TABLE: what a row is, its keys, and each field's type, constraints and description."""
+    resource = jus._package().resource(table)
+    schema = resource["schema"]
+    click.echo(f"{table}: {resource.get('description', resource.get('title', ''))}")
+    click.echo(f"primary key: {_joined(schema['primaryKey'])}")
+    for key in schema.get("foreignKeys", []):
+        reference = key["reference"]
+        click.echo(f"foreign key: {_joined(key['fields'])} -> {reference['resource'] or table} ({_joined(reference['fields'])})")
+    fields = jus.describe(table)
+    rows = [(row.name, row.type, _constraints(row.constraints)) for row in fields.itertuples()]
+    for line, description in zip(_aligned(("field", "type", "constraints"), rows), [None, *fields["description"]]):
+        click.echo(line.rstrip())
+        if description:
+            click.echo(f"    {description}")
+
+
+@cli.command()
+@click.argument("table", type=TableName())
+@click.option("-n", "--limit", type=click.IntRange(min=0), help="Show only the first N rows (default: all).")
+@click.option("-c", "--columns", "wanted", metavar="NAME,...", help="Show only these columns, in this order (comma-separated).")
+def show(table: str, limit: int | None, wanted: str | None) -> None:
+    """Print the rows of TABLE as aligned text columns, in primary-key order, a missing value as blank.
+
+    For machine-readable rows use `export`.
+    """
+    names = [field["name"] for field in jus._package().fields(table)]
+    values = _export.columns(jus._package(), table, limit)
+    if wanted is not None:
+        chosen = [name.strip() for name in wanted.split(",")]
+        unknown = [name for name in chosen if name not in names]
+        if unknown:
+            raise click.BadParameter(f"{', '.join(unknown)} not in {table}; its columns: {', '.join(names)}", param_hint="'--columns'")
+        values = [values[names.index(name)] for name in chosen]
+        names = chosen
+    for line in _aligned(names, zip(*values)):
+        click.echo(line.rstrip())
+
+
+@cli.command()
+@click.argument("table", type=TableName())
+@click.argument("record_id")
+@click.option("--full-line", is_flag=True, help="Print each span's whole source line instead of 32 characters either side.")
+def evidence(table: str, record_id: str, full_line: bool) -> None:
+    """Print every quote supporting record RECORD_ID of TABLE: the article, line and character offsets, the field it
+    supports (or the whole record), and the quote [[marked]] in its context."""
+    spans = jus.evidence(table, record_id)
+    spans = spans.astype(object).where(spans.notna(), None)  # a missing value as None
+    click.echo(f"{table} {record_id}: {len(spans)} supporting span{'' if len(spans) == 1 else 's'}")
+    for span in spans.itertuples():
+        supports = "the whole record" if span.field is None else f"field {span.field}"
+        click.echo(f"\n{span.article_id}, line {span.line}, characters {span.char_start}-{span.char_end}: {supports} ({span.basis})")
+        if full_line:
+            before, after = span.line_text[: span.char_start], span.line_text[span.char_end :]
+        else:
+            before, after = f"...{span.prefix or ''}", f"{span.suffix or ''}..."
+        click.echo(f"  {before}[[{span.quote}]]{after}")
+
+
+@cli.command()
+@click.argument("table", type=TableName(), required=False)
+@click.option("-f", "--format", "form", type=click.Choice(FORMATS), default="csv", show_default=True,
+              help="csv: the published CSV file; json: JSON Lines, one object per row; parquet: the published Parquet "
+                   "file; sqlite: every table in one database (give no TABLE).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path),
+              help="Write to FILE (replaced only when complete) instead of stdout; sqlite needs it, and Parquet "
+                   "needs it when stdout is a terminal.")
+def export(table: str | None, form: str, output: Path | None) -> None:
+    """Write TABLE as CSV, JSON Lines or Parquet, or every table into one SQLite database.
+
+    CSV and Parquet are the shipped files, byte for byte, after their hash is checked. The SQLite
+    database has each table's primary and foreign keys (datasette links the single-column ones).
+
+    \b
+    Examples:
+      japan-us-summit export meetings > meetings.csv
+      japan-us-summit export people -f json | jq .name
+      japan-us-summit export -f sqlite -o summit.db && datasette summit.db
+    """
+    package = jus._package()
+    if form == "sqlite":
+        if table is not None or output is None:
+            raise click.UsageError("--format sqlite writes every table: give -o FILE and no TABLE")
+        counts = _export.write_sqlite(package, output)
+        click.echo(f"Wrote {len(counts)} tables, {sum(counts.values())} rows, to {output}", err=True)
+        return
+    if table is None:
+        raise click.UsageError(f"--format {form} writes one table: name it (see `japan-us-summit tables`)")
+    stdout = sys.stdout.buffer
+    if form == "parquet" and output is None and stdout.isatty():
+        raise click.UsageError("Parquet is binary: give -o FILE or redirect stdout")
+    if form == "json":
+        chunks: Iterable[bytes] = _export.json_lines(package, table)
+    else:
+        chunks = [package.read(package.resource(table, form))]
+    if output is None:
+        for chunk in chunks:
+            view = memoryview(chunk)
+            while view:  # a pipe can take part of a large write; the rest follows (or its reader is gone: SIGPIPE)
+                view = view[stdout.write(view):]
+        stdout.flush()
+        return
+    with _export.replacing(output) as temporary, temporary.open("wb") as file:
+        for chunk in chunks:
+            file.write(chunk)
+
+
+@cli.command()
+def verify() -> None:
+    """Check every shipped file against its size and SHA-256 in datapackage.json (and the installer's record).
+
+    Prints OK, or each file that differs and how; exit status 0 when all match, 1 otherwise.
+    """
+    result = jus.verify()
+    click.echo(str(result))
+    if not result:
+        sys.exit(1)
+
+
+def _joined(fields: str | list[str]) -> str:
+    return ", ".join([fields] if isinstance(fields, str) else fields)
+
+
+def _constraints(constraints: dict[str, Any]) -> str:
+    """A field's constraints, e.g. ``required, pattern=^[a-z]+$, enum=held|scheduled``."""
+    parts = []
+    for key, value in constraints.items():
+        if value is True:
+            parts.append(key)
+        elif isinstance(value, list):
+            parts.append(f"{key}={'|'.join(map(str, value))}")
+        else:
+            parts.append(f"{key}={value}")
+    return ", ".join(parts)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _aligned(header: Iterable[str], rows: Iterable[Iterable[Any]]) -> Iterator[str]:
+    """The header and rows as left-aligned columns two spaces apart (the rows are read once, to size the columns)."""
+    table = [list(header), *([_cell(value) for value in row] for row in rows)]
+    widths = [max(len(row[index]) for row in table) for index in range(len(table[0]))]
+    for row in table:
+        yield "  ".join(cell.ljust(width) for cell, width in zip(row, widths))
+
+
+def main() -> None:
+    """The console script: run the command line, ending quietly if the reader of its output goes away.
+
+    It ends with ``os._exit`` once its output is flushed: pyarrow's thread pools can abort the interpreter's
+    own shutdown ("terminate called without an active exception", exit status 134, about one run in a
+    hundred here; apache/arrow#34314), which would turn a finished command into a failed one.
+    """
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `... | head` ends the command like any Unix tool
+    status = 0
+    try:
+        cli.main(prog_name="japan-us-summit")
+    except SystemExit as done:  # click's standalone mode ends every run this way
+        status = done.code if isinstance(done.code, int) else 0 if done.code is None else 1
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)
