@@ -20,6 +20,7 @@ from .cross_checks import Unchecked, all_findings
 from .problems import InvalidInput
 from .project import version
 from .records import records
+from .releases import release_date
 from .source_files import read_sources, source_lines
 from .sources import Source
 from .table_checks import table_problems
@@ -27,11 +28,12 @@ from .table_checks import table_problems
 
 @dataclass
 class Dataset:
-    """The validated tables, in publishing order, as Arrow tables."""
+    """The validated tables, in publishing order, as Arrow tables; the version, and the day it was released (if it was)."""
 
     tables: dict[str, pa.Table]
     sources: dict[str, Source]
     version: str
+    released: str | None = None
 
     def row_counts(self) -> dict[str, int]:
         return {name: table.num_rows for name, table in self.tables.items()}
@@ -69,7 +71,8 @@ def assemble(root: Path) -> Dataset:
         assembly.problem(assembly.where[finding.table][finding.index], finding.table, finding.field, finding.message)
     if assembly.problems:
         raise InvalidInput(assembly.problems)
-    return Dataset({name: _published(TABLES[name], frames[name]) for name in TABLES}, assembly.sources, version(root))
+    current = version(root)
+    return Dataset({name: _published(TABLES[name], frames[name]) for name in TABLES}, assembly.sources, current, release_date(root, current))
 
 
 def _published(table: Table, frame: pd.DataFrame) -> pa.Table:

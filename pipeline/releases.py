@@ -74,6 +74,12 @@ def changelog_version(root: Path) -> str | None:
     return match.group("version") if match else None
 
 
+def release_date(root: Path, release: str) -> str | None:
+    """The day ``release`` was made, from its CHANGELOG heading (``## [0.2.0] - 2026-11-30``); None if undated."""
+    match = re.search(rf"^## \[{re.escape(release)}\] - (\d{{4}}-\d{{2}}-\d{{2}})$", (root / CHANGELOG).read_text(encoding="utf-8"), re.M)
+    return match.group(1) if match else None
+
+
 def version_problems(root: Path) -> list[Problem]:
     """The version in pyproject.toml against the CHANGELOG, the built descriptor and the last release."""
     current, problems = version(root), []
