@@ -16,14 +16,14 @@ import pyarrow.parquet as pq
 from japan_us_summit._layout import CARD, CROISSANT, DESCRIPTOR, FORMATS, is_plain_relative, resource_path
 from schema import package
 from schema.arrow_schema import arrow_schema
+from schema.croissant import croissant
+from schema.dataset_card import dataset_card
 from schema.frictionless_schema import table_schema
 from schema.table import TableKind, table_of_kind
 from schema.tables import TABLES
 
 from .atomic import STAGING_PREFIX, exchange
-from .croissant import croissant
 from .dataset import Dataset
-from .dataset_card import dataset_card
 
 DATAPACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 
@@ -105,9 +105,10 @@ def write_package(dataset: Dataset, folder: Path) -> None:
     write_tables(dataset, folder)
     described = descriptor(dataset, folder)
     (folder / DESCRIPTOR).write_text(json.dumps(described, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    croissant_text = json.dumps(croissant(dataset, described), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
-    (folder / CROISSANT).write_text(croissant_text, encoding="utf-8")
-    (folder / CARD).write_text(dataset_card(dataset, described), encoding="utf-8")
+    languages = package.languages(dataset.tables[table_of_kind(TABLES, TableKind.SOURCE).name].to_pylist())
+    croissant_text = json.dumps(croissant(described, dataset.released, languages), indent=2, ensure_ascii=False, sort_keys=True)
+    (folder / CROISSANT).write_text(croissant_text + "\n", encoding="utf-8")
+    (folder / CARD).write_text(dataset_card(described, dataset.row_counts(), dataset.released, languages), encoding="utf-8")
     for path in [folder, *folder.rglob("*")]:  # on disk before the package is swapped in
         if path.is_file():
             with path.open("rb+") as file:

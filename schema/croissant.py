@@ -11,12 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 from japan_us_summit._layout import resource_path
-from schema import card_text, package
-from schema.field_spec import FieldSpec
-from schema.table import Table, TableKind, table_of_kind
-from schema.tables import TABLES
 
-from .dataset import Dataset
+from . import card_text, package
+from .field_spec import FieldSpec
+from .table import Table
+from .tables import TABLES
 
 CONFORMS_TO = ["http://mlcommons.org/croissant/1.1", "http://mlcommons.org/croissant/RAI/1.0"]
 CONTEXT = {  # the JSON-LD context of Croissant 1.1, with the RAI prefix (as mlcroissant writes it)
@@ -150,21 +149,21 @@ def _file(table: Table, resource: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def croissant(dataset: Dataset, descriptor: dict[str, Any]) -> dict[str, Any]:
-    """The Croissant JSON-LD document for the package whose descriptor is ``descriptor``."""
+def croissant(descriptor: dict[str, Any], released: str | None, languages: list[str]) -> dict[str, Any]:
+    """The Croissant JSON-LD document of the package described by ``descriptor``, released on ``released`` (if it
+    was), whose articles are in ``languages``."""
     by_path = {resource["path"]: resource for resource in descriptor["resources"]}
-    articles = dataset.tables[table_of_kind(TABLES, TableKind.SOURCE).name].to_pylist()
     document: dict[str, Any] = {
         "@context": CONTEXT,
         "@type": "sc:Dataset",
         "conformsTo": CONFORMS_TO,
-        "name": package.NAME,
+        "name": descriptor["name"],
         "description": descriptor["description"],
-        "version": dataset.version,
-        "citeAs": package.citation(dataset.version, dataset.released),
-        "creator": [{"@type": "sc:Organization", "name": contributor["title"]} for contributor in package.CONTRIBUTORS],
-        "keywords": package.KEYWORDS,
-        "inLanguage": package.languages(articles),
+        "version": descriptor["version"],
+        "citeAs": package.citation(descriptor["version"], released),
+        "creator": [{"@type": "sc:Organization", "name": contributor["title"]} for contributor in descriptor["contributors"]],
+        "keywords": descriptor["keywords"],
+        "inLanguage": languages,
         "license": [
             package.ANNOTATION_LICENSE["path"],
             {"@type": "sc:CreativeWork", "name": package.SOURCE_TEXT_RIGHTS["name"], "description": package.SOURCE_TEXT_RIGHTS["title"]},
@@ -172,8 +171,8 @@ def croissant(dataset: Dataset, descriptor: dict[str, Any]) -> dict[str, Any]:
         "distribution": [_file(table, by_path[resource_path(table.name, "parquet")]) for table in TABLES.values()],
         "recordSet": _enumerations() + [_record_set(table) for table in TABLES.values()],
     }
-    if dataset.released:
-        document["datePublished"] = dataset.released
+    if released:
+        document["datePublished"] = released
     document |= {prop: card_text.section(name) for prop, name in RAI_TEXTS.items()}
     document |= {prop: [s for name in names for s in card_text.statements(name)] for prop, names in RAI_STATEMENTS.items()}
     return document

@@ -9,12 +9,11 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from japan_us_summit._layout import resource_path
-from schema import card_text, package
-from schema.field_spec import FieldSpec
-from schema.table import Table, TableKind, table_of_kind
-from schema.tables import TABLES
 
-from .dataset import Dataset
+from . import card_text, package
+from .field_spec import FieldSpec
+from .table import Table, TableKind
+from .tables import TABLES
 
 TEMPLATE = "dataset_card.md.j2"
 SIZE_BOUNDS = ("1K", "10K", "100K", "1M", "10M", "100M", "1B", "10B", "100B", "1T")  # Hugging Face's bins, 10**3 to 10**12
@@ -54,9 +53,8 @@ def _values(table: Table, spec: FieldSpec) -> str:
     return ""
 
 
-def _tables(dataset: Dataset, descriptor: dict[str, Any]) -> list[dict[str, Any]]:
+def _tables(descriptor: dict[str, Any], rows: dict[str, int]) -> list[dict[str, Any]]:
     licenses = {r["name"]: [license["name"] for license in r["licenses"]] for r in descriptor["resources"] if r.get("type") == "table"}
-    rows = dataset.row_counts()
     return [
         {
             "name": name,
@@ -71,22 +69,22 @@ def _tables(dataset: Dataset, descriptor: dict[str, Any]) -> list[dict[str, Any]
     ]
 
 
-def dataset_card(dataset: Dataset, descriptor: dict[str, Any]) -> str:
-    """The card's Markdown, front matter included, for the package whose descriptor is ``descriptor``."""
-    articles = dataset.tables[table_of_kind(TABLES, TableKind.SOURCE).name].to_pylist()
+def dataset_card(descriptor: dict[str, Any], rows: dict[str, int], released: str | None, languages: list[str]) -> str:
+    """The card's Markdown, front matter included, for the package described by ``descriptor``, with ``rows`` rows
+    per table, released on ``released`` (if it was), whose articles are in ``languages``."""
     vocabularies = {spec.vocabulary: spec.enum for table in TABLES.values() for spec in table.fields.values() if spec.vocabulary}
     return _environment().get_template(TEMPLATE).render(
         package=package,
-        version=dataset.version,
-        released=dataset.released,
-        languages=package.languages(articles),
+        version=descriptor["version"],
+        released=released,
+        languages=languages,
         sources=descriptor["sources"],
-        tables=_tables(dataset, descriptor),
+        tables=_tables(descriptor, rows),
         example=next(name for name, table in TABLES.items() if table.kind == TableKind.RECORD),
-        size_category=size_category(sum(dataset.row_counts().values())),
+        size_category=size_category(sum(rows.values())),
         license_name=f"{package.ANNOTATION_LICENSE['name'].lower()}-and-{package.SOURCE_TEXT_RIGHTS['name']}",
         verbatim=[name for name, table in TABLES.items() if table.kind in package.VERBATIM_KINDS],
         copied=[f"{name}.{field}" for name, table in TABLES.items() for field, spec in table.fields.items() if spec.exact_copy],
         vocabularies=dict(sorted(vocabularies.items())),
-        citation=package.citation(dataset.version, dataset.released),
+        citation=package.citation(descriptor["version"], released),
     )
