@@ -19,7 +19,7 @@ from schema.dataset_card import size_category
 from schema import card_text
 from schema.tables import TABLES
 
-from .conftest import ROOT, tree_bytes
+from .conftest import ROOT, copy_project, run_build_process, tree_bytes
 
 PACKAGE = ROOT / "datapackage"
 TEXT = (PACKAGE / CARD).read_text(encoding="utf-8")
@@ -126,3 +126,15 @@ def test_load_dataset_reads_every_table_offline_as_its_parquet_file(tmp_path: Pa
         assert loaded[name] == expected, name
     assert any((tmp_path / "hf").rglob("*")), "the cache went somewhere else than the temporary HF_HOME"
     assert tree_bytes(PACKAGE) == before, "loading wrote into the package folder"
+
+
+def test_check_reports_the_card_and_croissant_stale_when_a_hand_written_section_changes(tmp_path: Path):
+    root = copy_project(tmp_path / "project")
+    uses = root / "schema" / "card" / "uses.md"
+    uses.write_text(uses.read_text(encoding="utf-8") + "- Another use.\n", encoding="utf-8")
+    code, _, err = run_build_process(root, "check")
+    assert code == 1
+    assert "stale: datapackage/README.md differs from a fresh build" in err
+    assert "stale: datapackage/croissant.json differs from a fresh build" in err
+    assert run_build_process(root, "build")[0] == 0
+    assert "- Another use." in (root / "datapackage" / CARD).read_text(encoding="utf-8")
