@@ -190,7 +190,7 @@ def _release(root: Path, dataset: Dataset, level: Level) -> int:
         return 1
     released_at = data_diff.release_commit(root, released) if released != "0.0.0" else None
     new, today = bumped(released, level), dt.date.today()
-    dataset.version = new
+    dataset.version, dataset.released = new, today.isoformat()
     with tempfile.TemporaryDirectory() as folder:
         package = Path(folder) / "package"
         write_package(dataset, package)

@@ -21,6 +21,7 @@ from .problems import InvalidInput
 from .project import version
 from .incremental import record_results
 from .records import records
+from .releases import changelog_date
 from .source_files import read_sources, source_lines
 from .sources import Source
 from .table_checks import table_problems
@@ -28,11 +29,12 @@ from .table_checks import table_problems
 
 @dataclass
 class Dataset:
-    """The validated tables, in publishing order, as Arrow tables."""
+    """The validated tables, in publishing order, as Arrow tables; the version, and the day it was released (if it was)."""
 
     tables: dict[str, pa.Table]
     sources: dict[str, Source]
     version: str
+    released: str | None = None
 
     def row_counts(self) -> dict[str, int]:
         return {name: table.num_rows for name, table in self.tables.items()}
@@ -75,7 +77,8 @@ def _assemble(root: Path, use_cache: bool) -> Dataset:
         assembly.problem(assembly.where[finding.table][finding.index], finding.table, finding.field, finding.message)
     if assembly.problems:
         raise InvalidInput(assembly.problems)
-    return Dataset({name: _published(TABLES[name], frames[name]) for name in TABLES}, assembly.sources, version(root))
+    current = version(root)
+    return Dataset({name: _published(TABLES[name], frames[name]) for name in TABLES}, assembly.sources, current, changelog_date(root, current))
 
 
 def _published(table: Table, frame: pd.DataFrame) -> pa.Table:

@@ -13,9 +13,11 @@ from typing import Any
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
-from japan_us_summit._layout import DESCRIPTOR, FORMATS, is_plain_relative, resource_path
+from japan_us_summit._layout import CARD, CROISSANT, DESCRIPTOR, FORMATS, is_plain_relative, resource_path
 from schema import package
 from schema.arrow_schema import arrow_schema
+from schema.croissant import croissant
+from schema.dataset_card import dataset_card
 from schema.frictionless_schema import table_schema
 from schema.table import TableKind, table_of_kind
 from schema.tables import TABLES
@@ -58,9 +60,7 @@ def descriptor(dataset: Dataset, folder: Path) -> dict[str, Any]:
     """The Data Package descriptor for the files already written in ``folder``."""
     resources = []
     for name, table in TABLES.items():
-        licenses = [package.ANNOTATION_LICENSE]
-        if table.kind in package.VERBATIM_KINDS:
-            licenses = [package.SOURCE_TEXT_RIGHTS, package.ANNOTATION_LICENSE]
+        licenses = package.licenses(table)
         resources.append({
             "name": name,
             "type": "table",
@@ -100,10 +100,15 @@ def descriptor(dataset: Dataset, folder: Path) -> dict[str, Any]:
 
 
 def write_package(dataset: Dataset, folder: Path) -> None:
-    """Write every file of the package into the empty or missing ``folder``."""
+    """Write every file of the package into the empty or missing ``folder``: the tables, the descriptor, and the
+    dataset card and Croissant description made from it."""
     write_tables(dataset, folder)
-    text = json.dumps(descriptor(dataset, folder), indent=2, ensure_ascii=False) + "\n"
-    (folder / DESCRIPTOR).write_text(text, encoding="utf-8")
+    described = descriptor(dataset, folder)
+    (folder / DESCRIPTOR).write_text(json.dumps(described, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    languages = package.languages(dataset.tables[table_of_kind(TABLES, TableKind.SOURCE).name].to_pylist())
+    croissant_text = json.dumps(croissant(described, dataset.released, languages), indent=2, ensure_ascii=False, sort_keys=True)
+    (folder / CROISSANT).write_text(croissant_text + "\n", encoding="utf-8")
+    (folder / CARD).write_text(dataset_card(described, dataset.row_counts(), dataset.released, languages), encoding="utf-8")
     for path in [folder, *folder.rglob("*")]:  # on disk before the package is swapped in
         if path.is_file():
             with path.open("rb+") as file:

@@ -14,6 +14,7 @@ from pydantic.fields import FieldInfo
 from .fields import Coded, DateValue, Derived, ExactCopy, RecordKey, RecordTableName, References
 
 KINDS = {str: "string", int: "integer", float: "number", bool: "boolean", dt.date: "date"}
+RECORD_TABLE_VOCABULARY = "RecordTable"  # the vocabulary of a column naming a record table: every declared one
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class FieldSpec:
     coded: bool = False
     exact_copy: bool = False
     record_key: str | None = None  # the column naming the record table this key points into
+    vocabulary: str | None = None  # the name of the closed vocabulary ``enum`` comes from
 
 
 def _unwrap(annotation: Any) -> tuple[Any, bool, list[Any]]:
@@ -80,9 +82,9 @@ def field_spec(name: str, info: FieldInfo) -> FieldSpec:
     if facts.pop("record_table", False):
         from .table import record_table_names  # resolved once every table is declared
 
-        facts["enum"] = tuple(record_table_names())
+        facts["enum"], facts["vocabulary"] = tuple(record_table_names()), RECORD_TABLE_VOCABULARY
     if isinstance(base, type) and issubclass(base, enum.Enum):
-        facts["enum"] = tuple(member.value for member in base)
+        facts["enum"], facts["vocabulary"] = tuple(member.value for member in base), base.__name__
         kind = "string"
     else:
         kind = KINDS[base]

@@ -4,7 +4,7 @@ CITATION.cff states the same title, description (its abstract), keywords and aut
 licences file by file; tests/test_citation.py and tests/test_licences.py check that they agree.
 """
 
-from .table import TableKind
+from .table import Table, TableKind
 
 NAME = "japan-us-summit"
 TITLE = "Japan-US summit, Tokyo, October 2025: facts from two news articles"
@@ -36,9 +36,31 @@ CONTRIBUTORS = [{"title": AUTHOR, "roles": ["author", "annotator"]}]
 VERBATIM_KINDS = (TableKind.SOURCE_LINES, TableKind.EVIDENCE)
 
 
+def licenses(table: Table) -> list[dict[str, str]]:
+    """The licences of ``table``'s files: the annotation licence, preceded by the source rights where cells hold verbatim text."""
+    if table.kind in VERBATIM_KINDS:
+        return [SOURCE_TEXT_RIGHTS, ANNOTATION_LICENSE]
+    return [ANNOTATION_LICENSE]
+
+
 def sources(articles: list[dict]) -> list[dict[str, str]]:
     """The descriptor's ``sources``: one per article, with its file and hash."""
     return [
         {"title": f"{a['publisher'] or 'Unattributed article'}: sources/{a['file']} (sha256 {a['sha256']})"}
         for a in articles
     ]
+
+
+def languages(articles: list[dict]) -> list[str]:
+    """The articles' languages (ISO 639-1), each once."""
+    return sorted({a["language"] for a in articles})
+
+
+def citation(version: str, released: str | None) -> str:
+    """How to cite ``version``, as BibTeX; the year is that of its release, once it is released."""
+    entries = {"title": TITLE, "author": " and ".join(f"{{{c['title']}}}" for c in CONTRIBUTORS)}
+    if released:
+        entries["year"] = released[:4]
+    entries |= {"version": version, "note": "Dataset"}
+    body = ",\n".join(f"  {key} = {{{value}}}" for key, value in entries.items())
+    return f"@misc{{{NAME},\n{body}\n}}"

@@ -12,6 +12,8 @@ import pyarrow as pa
 
 PACKAGE_DIR = "datapackage"  # the checkout's folder; a wheel ships it as japan_us_summit/data
 DESCRIPTOR = "datapackage.json"
+CARD = "README.md"  # the dataset card (Hugging Face layout), beside the descriptor
+CROISSANT = "croissant.json"  # the Croissant (ML Commons) description of the same package
 FORMATS = ("parquet", "csv")  # each is a folder of the package and the extension of its files
 
 
