@@ -82,7 +82,7 @@ def dataset_card(descriptor: dict[str, Any], rows: dict[str, int], released: str
         tables=_tables(descriptor, rows),
         example=next(name for name, table in TABLES.items() if table.kind == TableKind.RECORD),
         size_category=size_category(sum(rows.values())),
-        license_name=f"{package.ANNOTATION_LICENSE['name'].lower()}-and-{package.SOURCE_TEXT_RIGHTS['name']}",
+        license_name=f"{package.ANNOTATION_LICENSE['name']}-and-{package.SOURCE_TEXT_RIGHTS['name']}".lower(),
         verbatim=[name for name, table in TABLES.items() if table.kind in package.VERBATIM_KINDS],
         copied=[f"{name}.{field}" for name, table in TABLES.items() for field, spec in table.fields.items() if spec.exact_copy],
         vocabularies=dict(sorted(vocabularies.items())),

@@ -141,7 +141,7 @@ def test_metadata_licences_and_responsible_ai_texts():
     assert DOCUMENT["version"] == DESCRIPTOR["version"]
     assert DOCUMENT["description"] == DESCRIPTOR["description"]
     assert DOCUMENT["license"][0] == DESCRIPTOR["licenses"][0]["path"]
-    assert DOCUMENT["license"][1]["name"] == "source-text-rights-reserved"
+    assert DOCUMENT["license"][1]["name"] == "LicenseRef-source-text-rights-reserved"
     assert f"version = {{{DESCRIPTOR['version']}}}" in DOCUMENT["citeAs"]
     card = (PACKAGE / CARD).read_text(encoding="utf-8")
     for prop, section in RAI_TEXTS.items():

@@ -59,7 +59,7 @@ def test_front_matter_declares_a_config_per_table_that_reads_its_parquet_file():
     assert meta["language"] == ["en"]
     assert meta["size_categories"] == [size_category(sum(ROWS.values()))]
     assert meta["license"] == "other"
-    assert meta["license_name"] == "cc-by-4.0-and-source-text-rights-reserved"
+    assert meta["license_name"] == "cc-by-4.0-and-licenseref-source-text-rights-reserved"
     verbatim = [r["name"] for r in DESCRIPTOR["resources"] if r.get("type") == "table" and len(r["licenses"]) > 1]
     assert "CC-BY-4.0" in meta["license_details"] and all(name in meta["license_details"] for name in verbatim)
     assert set(meta["task_categories"]) == {"token-classification", "text-classification"}
