@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from pipeline.annotations import table_files  # noqa: E402
 from pipeline.project import ANNOTATIONS_DIR, SOURCES_DIR  # noqa: E402
-from pipeline.yaml_source import load_records  # noqa: E402
+from pipeline.yaml_source import load_records, plain  # noqa: E402
 from schema.annotation import EVIDENCE  # noqa: E402
 from schema.fields import ExactCopy  # noqa: E402
 from schema.field_spec import markers  # noqa: E402
@@ -33,15 +33,6 @@ from schema.tables import TABLES  # noqa: E402
 
 PROJECT_PARTS = ("schema", "pipeline", "src", "build.py", "pyproject.toml", "CHANGELOG.md", "CITATION.cff", "releases", "annotations")
 SOURCE = next(t for t in TABLES.values() if t.kind == TableKind.SOURCE)
-
-
-def _plain(node: Any) -> Any:
-    """A loaded record as plain dicts and lists (dates stay text, as the loader reads them)."""
-    if isinstance(node, dict):
-        return {key: _plain(value) for key, value in node.items()}
-    if isinstance(node, list):
-        return [_plain(value) for value in node]
-    return node
 
 
 def _copy_free(table_name: str) -> set[str]:
@@ -68,7 +59,7 @@ def generate(replicas: int, out: Path) -> None:
         else:
             shutil.copy2(source, out / part)
     shutil.copytree(ROOT / SOURCES_DIR, out / SOURCES_DIR)
-    records = {name: [_plain(m) for path in table_files(ROOT, table) for m in load_records((ROOT / path).read_bytes())]
+    records = {name: [plain(m) for path in table_files(ROOT, table) for m in load_records((ROOT / path).read_bytes())]
                for name, table in TABLES.items() if table.annotated}
     ids = {str(record[table.primary_key[0]]) for name, table in TABLES.items() if table.annotated for record in records[name]}
     keep = {name: _copy_free(name) for name in records}

@@ -211,12 +211,16 @@ def load_file(root: Path, table: Table, relative: str) -> tuple[list[WrittenReco
     return loaded, problems
 
 
+def missing_file(table: Table) -> Problem:
+    return Problem(file=f"{ANNOTATIONS_DIR}/{table.name}.yaml", table=table.name,
+                   message="file is missing (expected a YAML list of records; write [] for none)")
+
+
 def load_table(root: Path, table: Table) -> tuple[list[WrittenRecord] | None, list[Problem]]:
     """Every record of one table, from all its files (None when one of them cannot be read), and the problems found."""
     files = table_files(root, table)
     if not files:
-        relative = f"{ANNOTATIONS_DIR}/{table.name}.yaml"
-        return None, [Problem(file=relative, table=table.name, message="file is missing (expected a YAML list of records; write [] for none)")]
+        return None, [missing_file(table)]
     loaded: list[WrittenRecord] | None = []
     problems: list[Problem] = []
     for relative in files:

@@ -26,10 +26,8 @@ from pathlib import Path
 from schema.table import Table, TableKind
 from schema.tables import TABLES
 
-from .annotations import table_files
+from .annotations import missing_file, table_files
 from .assembly import Assembly, only
-from .problems import Problem
-from .project import ANNOTATIONS_DIR
 from .records import FileResult, SourceState, file_result
 
 CACHE_DIR = ".cache/validate"
@@ -97,16 +95,12 @@ class FileCache:
                     pass
 
 
-def _ignore_interrupts() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process reports an interrupt, once
-
-
 _STATE: SourceState | None = None
 
 
 def _start_worker(state: SourceState) -> None:
     global _STATE
-    _ignore_interrupts()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process reports an interrupt, once
     _STATE = state
 
 
@@ -126,8 +120,7 @@ def record_results(assembly: Assembly, use_cache: bool = True) -> dict[str, list
             continue
         files = table_files(assembly.root, table)
         if not files:
-            assembly.problems.append(Problem(file=f"{ANNOTATIONS_DIR}/{table.name}.yaml", table=table.name,
-                                             message="file is missing (expected a YAML list of records; write [] for none)"))
+            assembly.problems.append(missing_file(table))
             assembly.unreadable.add(table.name)
         for relative in files:
             path = assembly.root / relative

@@ -60,6 +60,15 @@ class YamlError(Exception):
         return field_label(tuple(self.path[1:])) or None  # path[0] is the record's position in the file
 
 
+def plain(node: Any) -> Any:
+    """Loaded records as plain dicts and lists (what PyYAML's safe dumper accepts; dates stay text)."""
+    if isinstance(node, dict):
+        return {key: plain(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [plain(value) for value in node]
+    return node
+
+
 def field_label(loc: tuple[Any, ...]) -> str:
     """A location within a record as text: ``evidence[0].quote``."""
     label = ""

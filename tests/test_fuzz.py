@@ -27,7 +27,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.publish import descriptor_of
-from pipeline.yaml_source import Located, YamlError, load_records
+from pipeline.yaml_source import Located, YamlError, load_records, plain
 from schema.tables import TABLES
 
 from .conftest import copy_project, load_build_cli, tree_bytes
@@ -95,15 +95,6 @@ def _check_build(root: Path, before: dict[str, bytes]) -> None:
         assert resource["bytes"] == len(data) and resource["hash"] == f"sha256:{hashlib.sha256(data).hexdigest()}"
 
 
-def _plain(node: Any) -> Any:
-    """Loaded YAML as plain dicts and lists, which PyYAML's safe dumper accepts."""
-    if isinstance(node, dict):
-        return {key: _plain(value) for key, value in node.items()}
-    if isinstance(node, list):
-        return [_plain(value) for value in node]
-    return node
-
-
 def _slots(node: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
     """The path of every value inside a record: its fields, evidence items and their keys."""
     children = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
@@ -158,7 +149,7 @@ def _damage(data: st.DataObject, records: list[Any], fields: list[str]) -> list[
 @given(data=st.data(), table=st.sampled_from(ANNOTATED))
 def test_structural_damage_ends_valid_or_cleanly_rejected(pristine, data, table):
     path = f"annotations/{table}.yaml"
-    records = _plain(load_records((pristine / path).read_bytes()))
+    records = plain(load_records((pristine / path).read_bytes()))
     fields = [*TABLES[table].fields, "evidence", "article", "line", "quote", "occurrence", "field", "basis", "note"]
     for _ in range(data.draw(st.integers(1, 3))):
         records = _damage(data, records, fields)

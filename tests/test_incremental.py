@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ import pipeline.incremental as incremental
 import pipeline.records as records
 from pipeline.incremental import CACHE_DIR
 
-from .conftest import tree_bytes
+from .conftest import ROOT, run_build_process, tree_bytes
 
 
 def _split(project: Path, table: str) -> list[Path]:
@@ -120,3 +121,22 @@ def test_parallel_workers_give_what_one_process_gives(project, run_build, monkey
     monkeypatch.setattr(incremental, "PARALLEL_FROM", 1)
     parallel = run_build(project, "--no-cache", "validate")
     assert parallel == serial and serial[0] == int(broken)
+
+
+def test_the_benchmark_corpus_is_valid_and_scales_every_table(tmp_path):
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        from corpus import generate
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    generate(3, tmp_path / "corpus")
+    code, out, err = run_build_process(tmp_path / "corpus", "--no-cache", "validate")
+    assert code == 0, err
+    rows = {line.split()[0]: int(line.split()[1]) for line in out.splitlines()[1:]}
+    assert rows == {name: 3 * count for name, count in jus_rows().items()}
+
+
+def jus_rows() -> dict[str, int]:
+    import japan_us_summit as jus
+
+    return {name: jus.load(name, backend="arrow").num_rows for name in jus.tables()}
