@@ -12,7 +12,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from schema.table import Finding, Frames, Table
 
@@ -28,10 +31,15 @@ class Unchecked:
         return table in self.tables or record_id in self.ids.get(table, set())
 
 
+def _isin(values: pd.Series, known: pd.Series) -> np.ndarray:
+    """``values.isin(known)`` computed by Arrow (pandas turns Arrow-backed strings into Python objects first)."""
+    return pc.is_in(pa.array(values), value_set=pa.array(known)).fill_null(False).to_numpy(zero_copy_only=False)
+
+
 def _missing(values: pd.DataFrame, known: pd.DataFrame) -> pd.DataFrame:
     """The rows of ``values`` whose columns, together, match no row of ``known`` (same column order)."""
     if values.shape[1] == 1:
-        return values[~values.iloc[:, 0].isin(known.iloc[:, 0])]
+        return values[~_isin(values.iloc[:, 0], known.iloc[:, 0])]
     return values[~pd.MultiIndex.from_frame(values).isin(pd.MultiIndex.from_frame(known.set_axis(values.columns, axis=1)))]
 
 
@@ -58,7 +66,7 @@ def record_keys(tables: dict[str, Table], frames: Frames, unchecked: Unchecked) 
             for target in frame[table_column].dropna().unique():
                 if target in tables and tables[target].annotated:
                     rows = (frame[table_column] == target).fillna(False)
-                    unresolved &= ~(rows & frame[key_column].isin(frames[target][tables[target].primary_key[0]]).fillna(False))
+                    unresolved &= ~(rows & _isin(frame[key_column], frames[target][tables[target].primary_key[0]]))
             for index, target, value in zip(frame.index[unresolved.to_numpy()], frame[table_column][unresolved], frame[key_column][unresolved]):
                 if not unchecked.covers(target, value):
                     yield Finding(table.name, index, key_column, f"{value!r} is not a record of {target}")
