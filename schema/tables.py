@@ -96,9 +96,12 @@ def _ends_not_before_start(start: str, end: str) -> Any:
     return check
 
 
+LIST_OWNERS = ("commitments", "figures", "meetings")  # the tables whose records may have a list (a meeting: its agenda)
+
+
 def _list_of_a_commitment_or_figure(row: Any) -> Any:
-    if row.list_table not in ("commitments", "figures"):
-        raise RuleError("list_table", f"a list belongs to a commitment or a figure (got {row.list_table!r})")
+    if row.list_table not in LIST_OWNERS:
+        raise RuleError("list_table", f"a list belongs to a commitment, a figure or a meeting (got {row.list_table!r})")
     return row
 
 
@@ -587,7 +590,7 @@ LIST_ITEMS = Table(
         "ListItem",
         {
             "item_id": record_id("Stable id of the item"),
-            **record_link("list", "Table of the record whose list this is (a commitment or a figure)", "Primary key of that record"),
+            **record_link("list", "Table of the record whose list this is (a commitment, a figure, or a meeting for its agenda)", "Primary key of that record"),
             "position": Annotated[int, Field(ge=1, description="1-based position of the item in the list as the text orders it")],
             "item_as_written": Annotated[text("The item exactly as the text words it; it occurs in the row's evidence"), ExactCopy()],
             "category": text("What kind of thing the item is, normalized (e.g. 'agricultural product', 'industry')"),
