@@ -202,6 +202,7 @@ RELATION_DOMAINS: dict[str, tuple[tuple[str, ...] | None, tuple[str, ...] | None
     RelationPredicate.IN_CONTEXT_OF.value: (None, None),
     RelationPredicate.LOCATED_IN.value: (("locations",), ("locations",)),
     RelationPredicate.DIRECTION_FROM.value: (("locations",), ("locations",)),
+    RelationPredicate.STANDS_FOR.value: (("locations",), ("organizations",)),
 }
 
 
