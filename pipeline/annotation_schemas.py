@@ -13,7 +13,7 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
-from schema.json_schemas import annotated_models, modeline, schema_path
+from forms.json_schemas import annotated_models, modeline, schema_path
 
 from .project import ANNOTATIONS_DIR, ROOT
 

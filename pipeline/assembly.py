@@ -13,7 +13,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from schema.arrow_schema import arrow_schema
+from forms.arrow_schema import arrow_schema
 from schema.table import Table, TableKind, table_of_kind
 from schema.tables import TABLES
 

@@ -10,7 +10,7 @@ import pandas as pd
 import pyarrow as pa
 
 from japan_us_summit._layout import pandas_types
-from schema.arrow_schema import arrow_schema
+from forms.arrow_schema import arrow_schema
 from schema.table import Table, TableKind
 from schema.tables import TABLES
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from schema.annotation import EVIDENCE
-from schema.arrow_schema import bare_schema
+from forms.arrow_schema import bare_schema
 from schema.table import ARTICLE, LINE, Table, TableKind
 from schema.tables import TABLES
 

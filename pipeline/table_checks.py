@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pandera.pandas as pandera
 
-from schema.pandera_schema import pandera_schema
+from forms.pandera_schema import pandera_schema
 from schema.table import Table
 
 from .assembly import Assembly, Where, duplicate_message

@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from pipeline.annotation_schemas import annotation_files, check, schema_name
-from schema.json_schemas import SCHEMA_DIR, json_schemas, schema_path
+from forms.json_schemas import SCHEMA_DIR, json_schemas, schema_path
 
 from .conftest import ROOT, copy_project
 from .test_bad_input import mutate
