@@ -39,14 +39,14 @@ from pathlib import Path
 import click
 from filelock import FileLock, Timeout
 
-from pipeline import data_diff
-from pipeline.coverage import coverage, report
+from pipeline.release import data_diff
+from pipeline.check.coverage import coverage, report
 from pipeline.dataset import Dataset, assemble
 from pipeline.problems import InvalidInput, Problem
-from pipeline.atomic import clean_leftovers, commit, discard, stage
+from pipeline.publish.atomic import clean_leftovers, commit, discard, stage
 from pipeline.project import DATA_DICTIONARY, DESCRIPTOR, LOCK_FILE, PACKAGE_DIR, ROOT
-from pipeline.publish import descriptor_of, publish, write_package
-from pipeline.releases import (
+from pipeline.publish.publish import descriptor_of, publish, write_package
+from pipeline.release.releases import (
     CHANGELOG,
     ReleaseError,
     CITATION,
@@ -60,7 +60,7 @@ from pipeline.releases import (
     versioned_pyproject,
     version_problems,
 )
-from pipeline.schema_changes import Level, classify, required_level
+from pipeline.release.schema_changes import Level, classify, required_level
 from forms.data_dictionary import data_dictionary
 from forms.json_schemas import SCHEMA_DIR, json_schemas
 

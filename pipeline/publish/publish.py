@@ -22,8 +22,8 @@ from forms.frictionless_schema import table_schema
 from schema.table import TableKind, table_of_kind
 from schema.tables import TABLES
 
-from .atomic import STAGING_PREFIX, exchange
-from .dataset import Dataset
+from pipeline.publish.atomic import STAGING_PREFIX, exchange
+from pipeline.dataset import Dataset
 
 DATAPACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 
