@@ -9,11 +9,11 @@ from pydantic import ValidationError
 from schema.annotation import EvidenceRef
 from schema.table import ARTICLE, LINE, TableKind
 
-from .anchoring import AnchorError, anchor
-from .annotations import WrittenRecord
-from .assembly import Assembly, Where, only
-from .derive import evidence_id
-from .yaml_source import Located
+from pipeline.load.anchoring import AnchorError, anchor
+from pipeline.load.annotations import WrittenRecord
+from pipeline.assembly import Assembly, Where, only
+from pipeline.load.derive import evidence_id
+from pipeline.load.yaml_source import Located
 
 Span = tuple[dict[str, Any], Where]
 
