@@ -3,18 +3,18 @@
 A field type is an ``Annotated`` pydantic type. Besides pydantic's own constraints it may carry
 markers that the generators and the build read: ``References`` (a foreign key), ``RecordKey`` (a key
 into whichever record table another column names), ``Derived`` (computed by the build, never written
-in an annotation file), ``DateValue`` (an ISO 8601 date of reduced precision, published with its
-derived precision and bounds), ``Coded`` (a code such as an ISO country code, which needs field
+in an annotation file), ``DateValue`` (an EDTF date, published with its derived precision and bounds), ``Coded`` (a code such as an ISO country code, which needs field
 evidence for the name it codes) and ``ExactCopy`` (text copied from the source: kept as written and
 found in the record's evidence).
 """
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Annotated
 
 import pycountry
 from pydantic import AfterValidator, Field
+
+from .dates import EDTF_PATTERN, date_bounds
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ class Derived:
 
 @dataclass(frozen=True)
 class DateValue:
-    """Marks an ISO 8601 date at year, month or day precision."""
+    """Marks an EDTF date (schema/dates.py says which forms), published with its derived precision and bounds."""
 
 
 @dataclass(frozen=True)
@@ -80,20 +80,6 @@ def _language_code(code: str) -> str:
     return code
 
 
-EARLIEST_YEAR, LATEST_YEAR = 1800, 2200  # a plausible range, inside what every backend's date type holds
-
-
-def calendar_date(value: str) -> str:
-    year, month, day = (value.split("-") + [None, None])[:3]
-    try:
-        dt.date(int(year), int(month or 1), int(day or 1))
-    except ValueError as error:
-        raise ValueError(f"{value!r} is not a calendar date ({error})") from None
-    if not EARLIEST_YEAR <= int(year) <= LATEST_YEAR:
-        raise ValueError(f"{value!r} lies outside {EARLIEST_YEAR} to {LATEST_YEAR} (expected a plausible date)")
-    return value
-
-
 def record_id(what: str) -> type[str]:
     """A stable, readable id: lowercase words joined by hyphens."""
     return Annotated[str, Field(pattern=ID_PATTERN, min_length=1, max_length=80, description=what)]
@@ -131,13 +117,21 @@ LanguageCode = Annotated[
     Field(pattern=r"^[a-z]{2}$", description="ISO 639-1 code of the article's language"),
     AfterValidator(_language_code),
 ]
-IsoDate = Annotated[
+def edtf_date(value: str) -> str:
+    date_bounds(value)  # raises DateError, a ValueError, saying what is wrong
+    return value
+
+
+EdtfDate = Annotated[
     str,
     Field(
-        pattern=ISO_DATE_PATTERN,
-        description="ISO 8601 date at the precision the source supports: YYYY, YYYY-MM or YYYY-MM-DD",
+        pattern=EDTF_PATTERN,
+        description=(
+            "EDTF (ISO 8601-2) date at the precision the source supports: YYYY, YYYY-MM or YYYY-MM-DD; "
+            "? uncertain, ~ approximate, XX unspecified digits, A/B an interval, [A,B] one of a set"
+        ),
     ),
-    AfterValidator(calendar_date),
+    AfterValidator(edtf_date),
     DateValue(),
 ]
 ArticleId = Annotated[

@@ -11,7 +11,6 @@ from .fields import (
     CharOffset,
     ExactCopy,
     ISO_DATE_PATTERN,
-    calendar_date,
     CountryCode,
     CurrencyCode,
     LanguageCode,
@@ -22,7 +21,7 @@ from .fields import (
     reference,
     text,
 )
-from .dates import date_bounds
+from .dates import calendar_date, date_bounds
 from .registry import declare
 from .table import (
     NOTE,
