@@ -35,6 +35,13 @@ class DateValue:
 
 
 @dataclass(frozen=True)
+class FormPattern:
+    """A pattern the generated forms check, which the row model leaves to a validator with a clearer message."""
+
+    pattern: str
+
+
+@dataclass(frozen=True)
 class Coded:
     """Marks a code that never appears in the text: each value needs evidence naming what it codes."""
 
@@ -125,13 +132,14 @@ def edtf_date(value: str) -> str:
 EdtfDate = Annotated[
     str,
     Field(
-        pattern=EDTF_PATTERN,
         description=(
             "EDTF (ISO 8601-2) date at the precision the source supports: YYYY, YYYY-MM or YYYY-MM-DD; "
             "? uncertain, ~ approximate, XX unspecified digits, A/B an interval, [A,B] one of a set"
         ),
+        json_schema_extra={"pattern": EDTF_PATTERN},
     ),
     AfterValidator(edtf_date),
+    FormPattern(EDTF_PATTERN),
     DateValue(),
 ]
 ArticleId = Annotated[

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import graphlib
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, Field, model_validator
@@ -186,28 +188,43 @@ def _claimant_rules(row: Any) -> Any:
     return row
 
 
-# Which tables each predicate may join: (subject tables, object tables); None allows any record table.
-RELATION_DOMAINS: dict[str, tuple[tuple[str, ...] | None, tuple[str, ...] | None]] = {
-    RelationPredicate.PROTEGE_OF.value: (("people",), ("people",)),
-    RelationPredicate.RAPPORT_WITH.value: (("people",), ("people",)),
-    RelationPredicate.MEMBER_OF.value: (("people", "organizations"), ("organizations",)),
-    RelationPredicate.LEADER_OF.value: (("people",), ("organizations",)),
-    RelationPredicate.COALITION_PARTNER_OF.value: (("organizations",), ("organizations",)),
-    RelationPredicate.ALLIED_WITH.value: (("organizations",), ("organizations",)),
-    RelationPredicate.RIVAL_OF.value: (("organizations",), ("organizations",)),
-    RelationPredicate.OPERATOR_OF.value: (("organizations",), ("locations",)),
-    RelationPredicate.PART_OF.value: (("meetings", "commitments"), ("meetings", "commitments")),
-    RelationPredicate.FOLLOWS.value: (("meetings",), ("meetings",)),
-    RelationPredicate.BASED_ON.value: (("meetings", "commitments"), ("meetings", "commitments")),
-    RelationPredicate.IN_CONTEXT_OF.value: (None, None),
-    RelationPredicate.LOCATED_IN.value: (("locations",), ("locations",)),
-    RelationPredicate.DIRECTION_FROM.value: (("locations",), ("locations",)),
-    RelationPredicate.STANDS_FOR.value: (("locations",), ("organizations",)),
+@dataclass(frozen=True)
+class Predicate:
+    """What a relation predicate means to the checks: the tables it joins (None: any record table); whether it is
+    symmetric (stored once, the subject's (table, id) before the object's); whether following it may never return
+    to its start (acyclic), and which columns hold the same link where a column holds it (``table.column``)."""
+
+    subjects: tuple[str, ...] | None
+    objects: tuple[str, ...] | None
+    symmetric: bool = False
+    acyclic: bool = False
+    held_in: tuple[str, ...] = ()
+
+
+PEOPLE_ONLY, ORGANIZATIONS_ONLY, PLACES_ONLY = ("people",), ("organizations",), ("locations",)
+EVENTS_AND_COMMITMENTS = ("meetings", "commitments")
+PREDICATES: dict[str, Predicate] = {
+    RelationPredicate.PROTEGE_OF.value: Predicate(PEOPLE_ONLY, PEOPLE_ONLY, acyclic=True),
+    RelationPredicate.RAPPORT_WITH.value: Predicate(PEOPLE_ONLY, PEOPLE_ONLY, symmetric=True),
+    RelationPredicate.MEMBER_OF.value: Predicate(("people", "organizations"), ORGANIZATIONS_ONLY),
+    RelationPredicate.LEADER_OF.value: Predicate(PEOPLE_ONLY, ORGANIZATIONS_ONLY),
+    RelationPredicate.COALITION_PARTNER_OF.value: Predicate(ORGANIZATIONS_ONLY, ORGANIZATIONS_ONLY, symmetric=True),
+    RelationPredicate.ALLIED_WITH.value: Predicate(ORGANIZATIONS_ONLY, ORGANIZATIONS_ONLY, symmetric=True),
+    RelationPredicate.RIVAL_OF.value: Predicate(ORGANIZATIONS_ONLY, ORGANIZATIONS_ONLY, symmetric=True),
+    RelationPredicate.OPERATOR_OF.value: Predicate(ORGANIZATIONS_ONLY, PLACES_ONLY),
+    RelationPredicate.PART_OF.value: Predicate(EVENTS_AND_COMMITMENTS, EVENTS_AND_COMMITMENTS, acyclic=True,
+                                               held_in=("meetings.parent_meeting_id", "commitments.part_of_commitment_id")),
+    RelationPredicate.FOLLOWS.value: Predicate(("meetings",), ("meetings",), acyclic=True),
+    RelationPredicate.BASED_ON.value: Predicate(EVENTS_AND_COMMITMENTS, EVENTS_AND_COMMITMENTS, acyclic=True),
+    RelationPredicate.IN_CONTEXT_OF.value: Predicate(None, None),
+    RelationPredicate.LOCATED_IN.value: Predicate(PLACES_ONLY, PLACES_ONLY, acyclic=True, held_in=("locations.parent_location_id",)),
+    RelationPredicate.DIRECTION_FROM.value: Predicate(PLACES_ONLY, PLACES_ONLY),
+    RelationPredicate.STANDS_FOR.value: Predicate(PLACES_ONLY, ORGANIZATIONS_ONLY),
 }
 
 
 def _relation_domain(row: Any) -> Any:
-    subjects, objects = RELATION_DOMAINS[row.predicate]
+    subjects, objects = PREDICATES[row.predicate].subjects, PREDICATES[row.predicate].objects
     if subjects is not None and row.subject_table not in subjects:
         raise RuleError("subject_table", f"{row.predicate!r} takes a subject from {', '.join(subjects)} (got {row.subject_table!r})")
     if objects is not None and row.object_table not in objects:
@@ -215,6 +232,64 @@ def _relation_domain(row: Any) -> Any:
     if (row.subject_table, row.subject_id) == (row.object_table, row.object_id):
         raise RuleError("object_id", "a record cannot be related to itself")
     return row
+
+
+def _relation_ends(frame: Any) -> Iterator[tuple[Any, str, str, tuple[str, str], tuple[str, str]]]:
+    """Each relation row as (index, relation_id, predicate, (subject table, id), (object table, id))."""
+    for index, relation, subject, subject_id, predicate, obj, object_id in zip(
+            frame.index, frame["relation_id"], frame["subject_table"], frame["subject_id"], frame["predicate"], frame["object_table"], frame["object_id"]):
+        yield index, relation, predicate, (subject, subject_id), (obj, object_id)
+
+
+def _stored_once(frames: Frames) -> Iterator[Finding]:
+    """A relation is stored once: no row repeats another's subject, predicate and object, and a symmetric
+    predicate is written with the subject's (table, id) before the object's, so its reverse is a duplicate."""
+    seen: dict[tuple[Any, ...], str] = {}
+    rows = list(_relation_ends(frames["relations"]))
+    for index, relation, predicate, subject, obj in rows:
+        if not (PREDICATES[predicate].symmetric and obj < subject):
+            seen.setdefault((subject, predicate, obj), relation)
+    for index, relation, predicate, subject, obj in rows:
+        symmetric = PREDICATES[predicate].symmetric
+        if symmetric and obj < subject:
+            twin = seen.get((obj, predicate, subject))
+            if twin is not None:
+                yield Finding("relations", index, "subject_id", f"duplicates relation {twin!r}: {predicate} is symmetric, so "
+                              f"{subject[1]!r} {predicate} {obj[1]!r} is the same relation read backwards (remove this row)")
+            else:
+                yield Finding("relations", index, "subject_id", f"{predicate} is symmetric and stored once, subject before object "
+                              f"in (table, id) order (expected subject {obj[1]!r} and object {subject[1]!r}: swap them)")
+        elif seen[(subject, predicate, obj)] != relation:
+            yield Finding("relations", index, "object_id", f"repeats relation {seen[(subject, predicate, obj)]!r} "
+                          f"(same subject, predicate and object; remove this row or merge its evidence there)")
+
+
+def _acyclic_predicates(frames: Frames) -> Iterator[Finding]:
+    """Following an acyclic predicate (part_of, located_in, ...) through the relations table, and through the
+    columns that hold the same link, never returns to its start; each relation on a cycle is reported."""
+    rows = list(_relation_ends(frames["relations"]))
+    for name, predicate in PREDICATES.items():
+        if not predicate.acyclic:
+            continue
+        edges = {(subject, obj): (index, relation) for index, relation, p, subject, obj in rows if p == name}
+        graph = graphlib.TopologicalSorter()
+        for subject, obj in edges:
+            graph.add(subject, obj)
+        for column in predicate.held_in:
+            table, field = column.split(".")
+            key = TABLES[table].primary_key[0]
+            for child, parent in zip(frames[table][key], frames[table][field]):
+                if isinstance(parent, str):
+                    graph.add((table, child), (table, parent))
+        try:
+            graph.prepare()
+        except graphlib.CycleError as error:
+            cycle = error.args[1][::-1]  # graphlib lists it against the edges' direction
+            shown = " -> ".join(f"{table}[{record}]" for table, record in cycle)
+            for step in zip(cycle, cycle[1:]):
+                if step in edges:
+                    yield Finding("relations", edges[step][0], "object_id", f"{name} cannot form a cycle ({shown}): "
+                                  "reverse or remove one of its relations")
 
 
 def _cited_field_exists(frames: Frames) -> Iterator[Finding]:
@@ -579,6 +654,7 @@ RELATIONS = Table(
             "_end_after_start": _ends_not_before_start("start_date", "end_date"),
         },
     ),
+    rules=(_stored_once, _acyclic_predicates),
 )
 
 LIST_ITEMS = Table(
