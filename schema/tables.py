@@ -132,12 +132,14 @@ def _figure_rules(row: Any) -> Any:
 
 
 def _target_figures(frames: Frames) -> Iterator[Finding]:
-    """A commitment's target figure names that commitment back."""
-    commitments, figures = frames["commitments"], frames["figures"]
-    owners = {figure: owner if isinstance(owner, str) else None for figure, owner in zip(figures["figure_id"], figures["commitment_id"])}
-    for index, commitment, figure in zip(commitments.index, commitments["commitment_id"], commitments["target_figure_id"]):
-        if figure in owners and owners[figure] != commitment:
-            yield Finding("commitments", index, "target_figure_id", f"figure {figure!r} does not belong to this commitment (its commitment_id must be {commitment!r})")
+    """A commitment's target figure belongs to that commitment (the figure lists it under ``commitments``)."""
+    links = frames["figure_commitments"]
+    owned = set(zip(links["record_id"], links["commitment_id"]))
+    figures = set(frames["figures"]["figure_id"])
+    for index, commitment, figure in zip(frames["commitments"].index, frames["commitments"]["commitment_id"], frames["commitments"]["target_figure_id"]):
+        if figure in figures and (figure, commitment) not in owned:
+            yield Finding("commitments", index, "target_figure_id", f"figure {figure!r} does not belong to this commitment "
+                          f"(expected {{commitment_id: {commitment}}} in that figure's 'commitments' list)")
 
 
 def _deadline_after_made_date(frames: Frames) -> Iterator[Finding]:
@@ -521,7 +523,7 @@ COMMITMENTS = Table(
             "counterpart_country_code": optional(CountryCode),
             "meeting_id": optional(reference("meetings", "The meeting or event where it was or is to be made")),
             "part_of_commitment_id": optional(reference("commitments", "The agreement or larger commitment it is part of")),
-            "target_figure_id": optional(reference("figures", "The figure it aims at (its own figures name it back)")),
+            "target_figure_id": optional(reference("figures", "The figure it aims at (that figure lists this commitment among its commitments)")),
             **date_fields("made_date", "When it was made or struck"),
             **date_fields("deadline", "The deadline for meeting it"),
             **NOTE,
@@ -550,7 +552,6 @@ FIGURES = Table(
             "value_as_written": Annotated[text("The number exactly as the text words it; it occurs in the row's evidence"), ExactCopy()],
             "value_basis": optional(choice(ValueBasis, "Whether number is stated as written or normalized from the wording; empty when there is no number")),
             "value_note": optional(text("How number was normalized, or why it is empty")),
-            "commitment_id": optional(reference("commitments", "The commitment the figure belongs to")),
             "meeting_id": optional(reference("meetings", "The meeting or event the figure belongs to")),
             **NOTE,
             **PROVENANCE,
@@ -749,6 +750,25 @@ CITATIONS = Table(
     rules=(_external_values_cite_a_reference, _cited_field_exists),
 )
 
+FIGURE_COMMITMENTS = Table(
+    name="figure_commitments",
+    title="Figure commitments",
+    description="The commitments a figure belongs to, one row each: a figure may serve several (one spending target for an old and a new deadline).",
+    primary_key=("figure_commitment_id",),
+    kind=TableKind.LINK,
+    written_in="commitments",
+    link_of=("figures",),
+    model=row_model(
+        "FigureCommitment",
+        {
+            "figure_commitment_id": derived(Annotated[str, Field(min_length=1, description="Stable id: figures/figure/commitment")]),
+            **record_link("record", "Table of the figure (always figures)", "The figure", computed=True),
+            "commitment_id": reference("commitments", "A commitment the figure belongs to"),
+            **NOTE,
+        },
+    ),
+)
+
 CLAIM_SUBJECTS = Table(
     name="claim_subjects",
     title="Claim subjects",
@@ -771,6 +791,6 @@ CLAIM_SUBJECTS = Table(
 TABLES: dict[str, Table] = {t.name: t for t in (
     ARTICLES, SOURCE_LINES, PEOPLE, PERSON_ROLES, ORGANIZATIONS, LOCATIONS, MEETINGS, MEETING_PARTICIPANTS,
     COMMITMENTS, FIGURES, CLAIMS, RELATIONS, LIST_ITEMS, COMPARISONS, COMPARISON_READINGS, REFERENCES,
-    EVIDENCE, CITATIONS, CLAIM_SUBJECTS,
+    EVIDENCE, CITATIONS, CLAIM_SUBJECTS, FIGURE_COMMITMENTS,
 )}
 declare(TABLES)

@@ -355,7 +355,7 @@ def _(p: Project) -> Expect:
     commitments, figures = p.edit("commitments"), p.edit("figures")
     index = commitments.find(lambda r: "target_figure_id" in r)
     figure = commitments.records()[index]["target_figure_id"]
-    figures.drop(figures.find(lambda r: r["figure_id"] == figure), "commitment_id")
+    figures.drop(figures.find(lambda r: r["figure_id"] == figure), "commitments")
     figures.save()
     return Expect(commitments.name, commitments.line(index, "target_figure_id"), "target_figure_id",
                   rf"figure '{figure}' does not belong to this commitment", "commitments", commitments.id(index))

@@ -138,3 +138,21 @@ def test_a_located_in_cycle_of_relations_alone_is_refused(project, run_build):
     err = problems(run_build, project)
     assert err.count("located_in cannot form a cycle") == 2
     assert "relations[george-washington-at-yokosuka-base].object_id" in err and "relations[yokosuka-base-at-george-washington].object_id" in err
+
+
+def test_a_figure_of_two_commitments_is_the_target_of_both(project, run_build):
+    import pyarrow.parquet as pq
+
+    code, _, err = run_build(project, "build")
+    assert code == 0, err
+    links = pq.read_table(project / "datapackage/parquet/figure_commitments.parquet").to_pylist()
+    owners = {row["commitment_id"] for row in links if row["record_id"] == "defense-spending-2-percent-of-gdp"}
+    assert owners == {"japan-defense-spending-2-percent-by-march", "japan-defense-spending-fiscal-2027-goal"}
+    commitments = {r["commitment_id"]: r for r in pq.read_table(project / "datapackage/parquet/commitments.parquet").to_pylist()}
+    assert {c for c, r in commitments.items() if r["target_figure_id"] == "defense-spending-2-percent-of-gdp"} == owners
+
+
+def test_a_target_figure_must_list_its_commitment(project, run_build):
+    mutate(project, "annotations/figures.yaml", "    - {commitment_id: japan-defense-spending-fiscal-2027-goal, note: \"The earlier", "    - {commitment_id: national-security-strategy-update, note: \"The earlier")
+    assert ("commitments[japan-defense-spending-fiscal-2027-goal].target_figure_id: figure 'defense-spending-2-percent-of-gdp' does not belong "
+            "to this commitment (expected {commitment_id: japan-defense-spending-fiscal-2027-goal} in that figure's 'commitments' list)") in problems(run_build, project)
