@@ -185,6 +185,9 @@ def _claimant_rules(row: Any) -> Any:
         raise RuleError("claimant_kind", f"a claimant of kind {row.claimant_kind!r} takes "
                         + {(True, False): "claimant_person_id only", (False, True): "claimant_organization_id only",
                            (False, False): "neither claimant_person_id nor claimant_organization_id"}[wanted])
+    if row.claimant_kind == ClaimantKind.ARTICLE_VOICE.value and row.within_claim_id is not None:
+        raise RuleError("within_claim_id", "a claim in the article's own voice is made inside no other claim "
+                        "(leave within_claim_id empty, or name as claimant whoever the outer claim reports)")
     if row.claimant_kind in (ClaimantKind.ANONYMOUS_SOURCE.value, ClaimantKind.REPORTED_CONSENSUS.value) and row.claimant_description is None:
         raise RuleError("claimant_description", f"a claimant of kind {row.claimant_kind!r} needs claimant_description, the text's words for it")
     return row
@@ -621,6 +624,7 @@ CLAIMS = Table(
             "modality": choice(Modality, "How sure, and of what kind, the claim is as worded: asserted, expected, likely, planned, possible, hedged or denied"),
             "polarity": choice(Polarity, "Whether the claim affirms or negates what it states"),
             "topic": optional(choice(Topic, "What the claim is about, where one topic fits")),
+            "within_claim_id": optional(reference("claims", "The claim this one is reported inside, where the text nests them ('X said that Y expects ...'): who reports whom")),
             "made_at_meeting_id": optional(reference("meetings", "The event at which the claim was made (a call, remarks, a speech)")),
             **date_fields("made_date", "When the claim was made (not when the article reports it)"),
             **NOTE,
@@ -772,7 +776,7 @@ FIGURE_COMMITMENTS = Table(
 CLAIM_SUBJECTS = Table(
     name="claim_subjects",
     title="Claim subjects",
-    description="The records a claim is about: people, meetings, commitments, figures, relations, other claims.",
+    description="The records a claim is about: people, meetings, commitments, figures, relations, other claims; and whether the claim asserts the record (so a relation 'widely regarded' is a reported fact).",
     primary_key=("claim_subject_id",),
     kind=TableKind.LINK,
     written_in="about",
@@ -783,6 +787,7 @@ CLAIM_SUBJECTS = Table(
             "claim_subject_id": derived(Annotated[str, Field(min_length=1, description="Stable id: claims/claim/subject table/subject")]),
             **record_link("record", "Table of the claim (always claims)", "The claim", computed=True),
             **record_link("subject", "Table of the record the claim is about", "Primary key of that record"),
+            "asserts": Annotated[bool, Field(default=False, description="Whether the claim asserts the record itself (a relation, role or commitment that is a fact only as this claim reports it), rather than only speaking of it")],
             **NOTE,
         },
     ),

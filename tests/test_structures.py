@@ -156,3 +156,55 @@ def test_a_target_figure_must_list_its_commitment(project, run_build):
     mutate(project, "annotations/figures.yaml", "    - {commitment_id: japan-defense-spending-fiscal-2027-goal, note: \"The earlier", "    - {commitment_id: national-security-strategy-update, note: \"The earlier")
     assert ("commitments[japan-defense-spending-fiscal-2027-goal].target_figure_id: figure 'defense-spending-2-percent-of-gdp' does not belong "
             "to this commitment (expected {commitment_id: japan-defense-spending-fiscal-2027-goal} in that figure's 'commitments' list)") in problems(run_build, project)
+
+
+REPORTER = """
+- claim_id: white-house-source-reports-protege-consensus
+  statement: A White House source reports that Takaichi is widely regarded as a protege of Abe.
+  claimant_kind: anonymous_source
+  claimant_description: a White House source
+  modality: asserted
+  polarity: affirmed
+  about:
+    - {subject_table: claims, subject_id: takaichi-widely-regarded-as-abe-protege, asserts: true}
+  evidence:
+    - {article: kyodo-summit-report, line: 3, quote: "according to a White House source"}
+"""
+PROTEGE_CLAIM = "- claim_id: takaichi-widely-regarded-as-abe-protege\n"
+
+
+def test_an_attribution_chain_says_who_reports_whom(project, run_build):
+    from japan_us_summit import _views
+    from japan_us_summit._files import DataPackage
+
+    append(project, "claims.yaml", REPORTER)
+    mutate(project, "annotations/claims.yaml", PROTEGE_CLAIM, PROTEGE_CLAIM + "  within_claim_id: white-house-source-reports-protege-consensus\n")
+    code, _, err = run_build(project, "build")
+    assert code == 0, err
+    package = DataPackage(project / "datapackage")
+    relations = _views.facts(package, "relations", None).set_index("relation_id")
+    protege = relations.loc["takaichi-protege-of-abe"]
+    assert (protege["voice"], protege["asserted_by"]) == ("reported", "takaichi-widely-regarded-as-abe-protege")
+    assert protege["attribution"] == "anonymous_source (a White House source) > reported_consensus (widely)"
+    # asserted by a claim in the article's own voice as well as by a reported consensus: the article states it
+    assert relations.loc["trump-rapport-with-abe", "voice"] == "article"
+    assert relations.loc["trump-rapport-with-abe", "asserted_by"] == "trump-abe-close-relationship; trump-known-for-rapport-with-abe"
+    reported = _views.facts(package, "claims", "reported")
+    assert "white-house-source-reports-protege-consensus" in set(reported["claim_id"])
+    assert not (_views.facts(package, "claims", "article")["claimant_kind"] != "article_voice").any()
+
+
+def test_a_claim_cannot_be_reported_inside_itself(project, run_build):
+    append(project, "claims.yaml", REPORTER.replace("  claimant_kind: anonymous_source",
+                                                    "  within_claim_id: takaichi-widely-regarded-as-abe-protege\n  claimant_kind: anonymous_source"))
+    mutate(project, "annotations/claims.yaml", PROTEGE_CLAIM, PROTEGE_CLAIM + "  within_claim_id: white-house-source-reports-protege-consensus\n")
+    err = problems(run_build, project)
+    assert ("claims[takaichi-widely-regarded-as-abe-protege].within_claim_id: 'takaichi-widely-regarded-as-abe-protege' is its own ancestor "
+            "(takaichi-widely-regarded-as-abe-protege -> white-house-source-reports-protege-consensus -> takaichi-widely-regarded-as-abe-protege)") in err
+
+
+def test_the_articles_own_voice_is_inside_no_claim(project, run_build):
+    line = mutate(project, "annotations/claims.yaml", "- claim_id: trump-abe-close-relationship\n",
+                  "- claim_id: trump-abe-close-relationship\n  within_claim_id: trump-known-for-rapport-with-abe\n")
+    assert (f"annotations/claims.yaml:{line + 1}: claims[trump-abe-close-relationship].within_claim_id: a claim in the article's own voice "
+            "is made inside no other claim") in problems(run_build, project)

@@ -14,6 +14,6 @@ def link_rows(assembly: Assembly, item: WrittenRecord) -> None:
         mappings = item.mapping.get(link.written_in) or []
         for entry, mapping in zip(written, mappings):
             values = entry.model_dump()
-            parts = [item.table.name, str(item.record_id), *(str(v) for k, v in values.items() if v is not None and k != "note")]
+            parts = [item.table.name, str(item.record_id), *(v for k, v in values.items() if isinstance(v, str) and k != "note")]  # its text values: a flag is no part of its identity
             row = {link.primary_key[0]: "/".join(parts), table_column: item.table.name, key_column: item.record_id} | values
             assembly.add_row(link, row, Where(item.file, mapping.line, item.record_id, mapping.key_lines))
