@@ -42,6 +42,7 @@ from .table import (
     row_model,
 )
 from .vocabularies import (
+    Bearing,
     ClaimantKind,
     CommitmentKind,
     ComparisonKind,
@@ -236,6 +237,8 @@ def _relation_domain(row: Any) -> Any:
         raise RuleError("object_table", f"{row.predicate!r} takes an object from {', '.join(objects)} (got {row.object_table!r})")
     if (row.subject_table, row.subject_id) == (row.object_table, row.object_id):
         raise RuleError("object_id", "a record cannot be related to itself")
+    if (row.predicate == RelationPredicate.DIRECTION_FROM.value) != (row.bearing is not None):
+        raise RuleError("bearing", "bearing is given exactly when the predicate is direction_from (the direction the text names)")
     return row
 
 
@@ -649,6 +652,7 @@ RELATIONS = Table(
             **record_link("subject", "Table of the subject record", "Primary key of the subject record"),
             "predicate": choice(RelationPredicate, "How the subject relates to the object (closed vocabulary; see the data dictionary)"),
             **record_link("object", "Table of the object record", "Primary key of the object record"),
+            "bearing": optional(choice(Bearing, "For direction_from: the direction in which the subject lies from the object")),
             **date_fields("start_date", "When the relation began, where the text or a reference dates it"),
             **date_fields("end_date", "When the relation ended, where it has"),
             **NOTE,
