@@ -25,6 +25,7 @@ from .releases import changelog_date
 from .source_files import read_sources, source_lines
 from .sources import Source
 from .table_checks import table_problems
+from .unpublished import unpublished_findings
 
 
 @dataclass
@@ -67,14 +68,18 @@ def _assemble(root: Path, use_cache: bool) -> Dataset:
         if table.kind == TableKind.SOURCE:
             read_sources(assembly, table)
     source_lines(assembly)
+    unpublished = []
     for name, results in record_results(assembly, use_cache).items():
-        records(assembly, TABLES[name], results)
+        unpublished += records(assembly, TABLES[name], results)
     frames = {}
     for table in TABLES.values():
         frames[table.name] = to_frame(assembly.table(table.name))
         table_problems(assembly, table, frames[table.name])
     for finding in all_findings(TABLES, frames, Unchecked(assembly.invalid_ids, frozenset(assembly.unreadable))):
         assembly.problem(assembly.where[finding.table][finding.index], finding.table, finding.field, finding.message)
+    unchecked = Unchecked(assembly.invalid_ids, frozenset(assembly.unreadable))
+    for where, finding in unpublished_findings(TABLES, frames, unpublished, unchecked):
+        assembly.problem(where, finding.table, finding.field, finding.message)
     if assembly.problems:
         raise InvalidInput(assembly.problems)
     current = version(root)
