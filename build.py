@@ -37,15 +37,11 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from filelock import FileLock, Timeout
-
 from pipeline import data_diff
-from pipeline.coverage import coverage, report
+from pipeline.atomic import clean_leftovers, commit, discard, stage
 from pipeline.dataset import Dataset, assemble
 from pipeline.problems import InvalidInput, Problem
-from pipeline.atomic import clean_leftovers, commit, discard, stage
 from pipeline.project import DATA_DICTIONARY, DESCRIPTOR, LOCK_FILE, PACKAGE_DIR, ROOT
-from pipeline.publish import descriptor_of, publish, write_package
 from pipeline.releases import (
     CHANGELOG,
     ReleaseError,
@@ -63,6 +59,10 @@ from pipeline.releases import (
 from pipeline.schema_changes import Level, classify, required_level
 from schema.docs import data_dictionary
 from schema.json_schemas import SCHEMA_DIR, json_schemas
+from schema.pandera_schema import import_checks_without_strategies
+
+# Each command imports the rest of what it needs itself: validate, which every edit runs, imports only the
+# engine (not the publisher's card and Croissant templates, the coverage report, daff, tomlkit or filelock).
 
 
 def _print_problems(problems: list[Problem], as_json: bool = False) -> int:
@@ -118,6 +118,8 @@ def _stage_generated(root: Path, generated: dict[str, str]) -> list[tuple[Path, 
 
 def _build(root: Path, dataset: Dataset) -> None:
     """Publish the package, the data dictionary and the schemas; these are staged first, so a full disk changes nothing."""
+    from pipeline.publish import publish
+
     generated = _generated(dataset)
     staged = _stage_generated(root, generated)
     try:
@@ -132,6 +134,7 @@ def _build(root: Path, dataset: Dataset) -> None:
 
 def _changes_since_release(root: Path, dataset: Dataset) -> tuple[str, list]:
     """The last released version ("0.0.0" if none) and the classified changes since."""
+    from pipeline.publish import descriptor_of, write_package
     released = last_release(root)
     if released is None:
         return "0.0.0", []
@@ -142,6 +145,7 @@ def _changes_since_release(root: Path, dataset: Dataset) -> tuple[str, list]:
 
 
 def _check(root: Path, dataset: Dataset) -> int:
+    from pipeline.publish import write_package
     failed = False
     with tempfile.TemporaryDirectory() as folder:
         fresh = Path(folder) / "package"
@@ -181,6 +185,7 @@ def _check(root: Path, dataset: Dataset) -> int:
 
 def _release(root: Path, dataset: Dataset, level: Level) -> int:
     """All or nothing: every precondition is checked and every file written aside before the first one changes."""
+    from pipeline.publish import publish, write_package
     released, changes = _changes_since_release(root, dataset)
     needed = step_needed(released, required_level(changes))
     if level < needed:
@@ -225,6 +230,8 @@ def _release(root: Path, dataset: Dataset, level: Level) -> int:
 def _one_writer(root: Path) -> Iterator[None]:
     """Hold the project's writer lock (refusing at once if another build or release holds it) and clean up
     whatever an interrupted one left behind."""
+    from filelock import FileLock, Timeout
+
     lock = FileLock(root / LOCK_FILE)
     try:
         lock.acquire(timeout=0)
@@ -264,6 +271,7 @@ def _fault(error: OSError) -> str:
 def main(argv: list[str] | None = None, root: Path = ROOT) -> int:
     """Run one command; a fault (interrupt, full disk, no permission, a second writer, git trouble) gives one
     line on stderr and an exit code, never a traceback."""
+    import_checks_without_strategies()  # this process synthesizes no data: pandera need not import hypothesis
     try:
         return _main(argv, root)
     except KeyboardInterrupt:
@@ -341,6 +349,8 @@ def _main(argv: list[str] | None, root: Path) -> int:
     try:
         dataset = _assemble(root, use_cache=not args.no_cache)
         if args.command == "coverage":
+            from pipeline.coverage import coverage, report
+
             sentences = coverage(root, dataset)
             print(report(sentences))
             return 0 if all(s.accounted_for for s in sentences) else 1
