@@ -27,8 +27,7 @@ if (_too_old := python_too_old(sys.version_info)) is not None:  # before the imp
     print(f"error: {_too_old}", file=sys.stderr)
     sys.exit(1)
 
-import argparse  # noqa: E402 (after the version guard)
-import contextlib
+import contextlib  # noqa: E402 (after the version guard)
 import datetime as dt
 import errno
 import json
@@ -37,12 +36,14 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from pipeline import data_diff
-from pipeline.atomic import clean_leftovers, commit, discard, stage
+import click
+
+from pipeline.release import data_diff
 from pipeline.dataset import Dataset, assemble
 from pipeline.problems import InvalidInput, Problem
+from pipeline.publish.atomic import clean_leftovers, commit, discard, stage
 from pipeline.project import DATA_DICTIONARY, DESCRIPTOR, LOCK_FILE, PACKAGE_DIR, ROOT
-from pipeline.releases import (
+from pipeline.release.releases import (
     CHANGELOG,
     ReleaseError,
     CITATION,
@@ -56,13 +57,13 @@ from pipeline.releases import (
     versioned_pyproject,
     version_problems,
 )
-from pipeline.schema_changes import Level, classify, required_level
-from schema.docs import data_dictionary
-from schema.json_schemas import SCHEMA_DIR, json_schemas
-from schema.pandera_schema import import_checks_without_strategies
+from pipeline.release.schema_changes import Level, classify, required_level
+from forms.data_dictionary import data_dictionary
+from forms.json_schemas import SCHEMA_DIR, json_schemas
+from forms.pandera_schema import import_checks_without_strategies
 
-# Each command imports the rest of what it needs itself: validate, which every edit runs, imports only the
-# engine (not the publisher's card and Croissant templates, the coverage report, daff, tomlkit or filelock).
+# What only some commands need they import themselves: validate, which every edit runs, imports neither the
+# publisher (its card and Croissant templates, Jinja2), nor the coverage report, daff, tomlkit or filelock.
 
 
 def _print_problems(problems: list[Problem], as_json: bool = False) -> int:
@@ -118,7 +119,7 @@ def _stage_generated(root: Path, generated: dict[str, str]) -> list[tuple[Path, 
 
 def _build(root: Path, dataset: Dataset) -> None:
     """Publish the package, the data dictionary and the schemas; these are staged first, so a full disk changes nothing."""
-    from pipeline.publish import publish
+    from pipeline.publish.publish import publish
 
     generated = _generated(dataset)
     staged = _stage_generated(root, generated)
@@ -134,7 +135,8 @@ def _build(root: Path, dataset: Dataset) -> None:
 
 def _changes_since_release(root: Path, dataset: Dataset) -> tuple[str, list]:
     """The last released version ("0.0.0" if none) and the classified changes since."""
-    from pipeline.publish import descriptor_of, write_package
+    from pipeline.publish.publish import descriptor_of, write_package
+
     released = last_release(root)
     if released is None:
         return "0.0.0", []
@@ -145,7 +147,8 @@ def _changes_since_release(root: Path, dataset: Dataset) -> tuple[str, list]:
 
 
 def _check(root: Path, dataset: Dataset) -> int:
-    from pipeline.publish import write_package
+    from pipeline.publish.publish import write_package
+
     failed = False
     with tempfile.TemporaryDirectory() as folder:
         fresh = Path(folder) / "package"
@@ -185,7 +188,8 @@ def _check(root: Path, dataset: Dataset) -> int:
 
 def _release(root: Path, dataset: Dataset, level: Level) -> int:
     """All or nothing: every precondition is checked and every file written aside before the first one changes."""
-    from pipeline.publish import publish, write_package
+    from pipeline.publish.publish import publish, write_package
+
     released, changes = _changes_since_release(root, dataset)
     needed = step_needed(released, required_level(changes))
     if level < needed:
@@ -285,85 +289,147 @@ def main(argv: list[str] | None = None, root: Path = ROOT) -> int:
         return 1
 
 
-def _parser() -> argparse.ArgumentParser:
-    """The command line: every command and argument with its help text."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--no-cache", action="store_true",
-                        help="ignore the per-file cache in .cache/validate/ (same results, slower; the cache is safe to delete)")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+class _Commands(click.Group):
+    """The commands in the order they are declared (click sorts them by name)."""
 
-    def command(name: str, text: str) -> argparse.ArgumentParser:
-        return commands.add_parser(name, help=text, description=text[0].upper() + text[1:] + ".")
-
-    validate = command("validate", "check the annotations, sources and versions; exit 1 listing every problem")
-    validate.add_argument("--format", choices=["text", "json"], default="text",
-                          help="text: one problem a line on stderr (default); json: a list of problems on stdout")
-    command("build", "validate, then write datapackage/ and DATA.md")
-    command("coverage", "how much evidence covers each sentence of both articles; exit 1 if no claim quotes one")
-    command("check", "fail if datapackage/ or DATA.md is stale, or if the version bump is smaller than the changes need")
-    diff = command("diff", "rows added, removed and changed since a git ref")
-    diff.add_argument("ref", nargs="?", help="git ref (default: the commit of the last release)")
-    release = command("release", "bump the version, build, snapshot the schema and date the CHANGELOG entry")
-    release.add_argument("level", choices=["major", "minor", "patch"], help="the version step; refused if smaller than the changes need")
-    site = command("site", "write the static provenance site from the published datapackage/")
-    site.add_argument("out", nargs="?", help="output folder (default: site/ in the checkout)")
-    return parser
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(self.commands)
 
 
-def _main(argv: list[str] | None, root: Path) -> int:
-    args = _parser().parse_args(argv)
+@click.group(cls=_Commands, help=__doc__.split("\n\n")[0], context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--no-cache", is_flag=True,
+              help="ignore the per-file cache in .cache/validate/ (same results, slower; the cache is safe to delete)")
+@click.pass_context
+def cli(ctx: click.Context, no_cache: bool) -> None:
+    ctx.obj = {"root": ctx.obj, "use_cache": not no_cache}
 
-    if args.command == "diff":
-        ref = data_diff.resolve(root, args.ref) if args.ref else (data_diff.release_commit(root, last_release(root)[0]) if last_release(root) else None)
-        if ref is None:
-            print("No release yet: name a git ref to compare with.", file=sys.stderr)
-            return 1
-        print(data_diff.report(data_diff.diff(root, ref)))
-        return 0
-    if args.command == "site":
-        from provenance_site import SiteError, build as build_site  # imported here: only this command needs Jinja2
 
-        out = Path(args.out) if args.out else root / "site"
-        try:
-            pages = build_site(root / PACKAGE_DIR, out)
-        except SiteError as error:
-            print(f"error: {error}", file=sys.stderr)
-            return 1
-        except (ValueError, KeyError) as error:  # a damaged package: bad JSON, an unreadable Parquet file
-            print(f"error: {PACKAGE_DIR}/ cannot be read ({error}); run `python build.py build`", file=sys.stderr)
-            return 1
-        print(f"Wrote {len(pages)} pages to {out.resolve()}/ (open index.html there)")
-        return 0
-    if args.command in ("build", "release"):
-        with _one_writer(root):
-            try:
-                dataset = _assemble(root, rebuilding=args.command == "build", use_cache=not args.no_cache)
-            except InvalidInput as error:
-                return _print_problems(error.problems)
-            if args.command == "release":
-                return _release(root, dataset, Level[args.level.upper()])
-            _build(root, dataset)
-        print(f"Built {PACKAGE_DIR}/, {DATA_DICTIONARY} and {SCHEMA_DIR}/:")
-        print(_summary(dataset))
-        return 0
+def _command(name: str, text: str, **kwargs):
+    """A command whose one-line help (in the list) is ``text`` and whose description is ``text`` as a sentence."""
+    return cli.command(name, short_help=text, help=text[0].upper() + text[1:] + ".", **kwargs)
+
+
+@_command("validate", "check the annotations, sources and versions; exit 1 listing every problem")
+@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text: one problem a line on stderr; json: a list of problems on stdout")
+@click.pass_obj
+def validate_command(run: dict, output: str) -> int:
     try:
-        dataset = _assemble(root, use_cache=not args.no_cache)
-        if args.command == "coverage":
-            from pipeline.coverage import coverage, report
-
-            sentences = coverage(root, dataset)
-            print(report(sentences))
-            return 0 if all(s.accounted_for for s in sentences) else 1
+        dataset = _assemble(run["root"], use_cache=run["use_cache"])
     except InvalidInput as error:
-        return _print_problems(error.problems, as_json=getattr(args, "format", "text") == "json")
-    if args.command == "check":
-        return _check(root, dataset)
-    if getattr(args, "format", "text") == "json":
+        return _print_problems(error.problems, as_json=output == "json")
+    if output == "json":
         print("[]")
         return 0
     print("Valid:")
     print(_summary(dataset))
     return 0
+
+
+@_command("build", "validate, then write datapackage/ and DATA.md")
+@click.pass_obj
+def build_command(run: dict) -> int:
+    return _write(run, release=None)
+
+
+@_command("coverage", "how much evidence covers each sentence of both articles; exit 1 if no claim quotes one")
+@click.pass_obj
+def coverage_command(run: dict) -> int:
+    try:
+        dataset = _assemble(run["root"], use_cache=run["use_cache"])
+    except InvalidInput as error:
+        return _print_problems(error.problems)
+    from pipeline.check.coverage import coverage, report
+
+    sentences = coverage(run["root"], dataset)
+    print(report(sentences))
+    return 0 if all(s.accounted_for for s in sentences) else 1
+
+
+@_command("check", "fail if datapackage/ or DATA.md is stale, or if the version bump is smaller than the changes need")
+@click.pass_obj
+def check_command(run: dict) -> int:
+    try:
+        dataset = _assemble(run["root"], use_cache=run["use_cache"])
+    except InvalidInput as error:
+        return _print_problems(error.problems)
+    return _check(run["root"], dataset)
+
+
+@_command("diff", "rows added, removed and changed since a git ref")
+@click.argument("ref", required=False)
+@click.pass_obj
+def diff_command(run: dict, ref: str | None) -> int:
+    root = run["root"]
+    ref = data_diff.resolve(root, ref) if ref else (data_diff.release_commit(root, last_release(root)[0]) if last_release(root) else None)
+    if ref is None:
+        print("No release yet: name a git ref to compare with.", file=sys.stderr)
+        return 1
+    print(data_diff.report(data_diff.diff(root, ref)))
+    return 0
+
+
+@_command("release", "bump the version, build, snapshot the schema and date the CHANGELOG entry")
+@click.argument("level", type=click.Choice(["major", "minor", "patch"]))
+@click.pass_obj
+def release_command(run: dict, level: str) -> int:
+    return _write(run, release=Level[level.upper()])
+
+
+@_command("site", "write the static provenance site from the published datapackage/")
+@click.argument("out", required=False, type=click.Path(path_type=Path))
+@click.pass_obj
+def site_command(run: dict, out: Path | None) -> int:
+    from provenance_site import SiteError, build as build_site  # imported here: only this command needs Jinja2
+
+    root = run["root"]
+    out = out or root / "site"
+    try:
+        pages = build_site(root / PACKAGE_DIR, out)
+    except SiteError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except (ValueError, KeyError) as error:  # a damaged package: bad JSON, an unreadable Parquet file
+        print(f"error: {PACKAGE_DIR}/ cannot be read ({error}); run `python build.py build`", file=sys.stderr)
+        return 1
+    print(f"Wrote {len(pages)} pages to {out.resolve()}/ (open index.html there)")
+    return 0
+
+
+# What each argument is, for the commands' help texts (click documents options, not arguments).
+ARGUMENTS = {
+    "diff": {"ref": "git ref (default: the commit of the last release)"},
+    "release": {"level": "the version step; refused if smaller than the changes need"},
+    "site": {"out": "output folder (default: site/ in the checkout)"},
+}
+for _name, _arguments in ARGUMENTS.items():
+    cli.commands[_name].help += "\n\n" + "\n\n".join(f"{arg.upper()}: {text}." for arg, text in _arguments.items())
+
+
+def _write(run: dict, release: Level | None) -> int:
+    """Build, or release at ``release``'s level, holding the writer lock."""
+    root = run["root"]
+    with _one_writer(root):
+        try:
+            dataset = _assemble(root, rebuilding=release is None, use_cache=run["use_cache"])
+        except InvalidInput as error:
+            return _print_problems(error.problems)
+        if release is not None:
+            return _release(root, dataset, release)
+        _build(root, dataset)
+    print(f"Built {PACKAGE_DIR}/, {DATA_DICTIONARY} and {SCHEMA_DIR}/:")
+    print(_summary(dataset))
+    return 0
+
+
+def _main(argv: list[str] | None, root: Path) -> int:
+    try:
+        return cli.main(args=argv, prog_name="build.py", obj=root, standalone_mode=False)
+    except click.exceptions.Abort:  # click's word for Ctrl-C
+        raise KeyboardInterrupt from None
+    except click.ClickException as error:  # a usage error: unknown command, option or choice
+        error.show()
+        return error.exit_code
 
 
 if __name__ == "__main__":

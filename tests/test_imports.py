@@ -6,11 +6,11 @@ import json
 import subprocess
 import sys
 
-from .conftest import ROOT
+from tests.conftest import ROOT
 
 NOT_FOR_VALIDATE = ("daff", "jinja2", "hypothesis", "pytest", "_pytest", "tomlkit", "filelock",
-                    "pipeline.coverage", "pipeline.publish", "schema.croissant",
-                    "schema.dataset_card", "provenance_site")
+                    "pipeline.check.coverage", "pipeline.publish.publish", "forms.croissant",
+                    "forms.dataset_card", "provenance_site")
 
 RUN_VALIDATE = """
 import json, runpy, sys
@@ -33,7 +33,7 @@ def test_validate_imports_no_publisher_report_diff_or_test_library(project):
 
 
 IMPORT_THEN_SYNTHESIZE = """
-from schema.pandera_schema import pandera_schema
+from forms.pandera_schema import pandera_schema
 from schema.tables import TABLES
 import hypothesis
 print(len(pandera_schema(TABLES["locations"]).example(size=2)))

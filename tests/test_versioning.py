@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.project import version
-from pipeline.releases import bump_level, bumped, step_needed
-from pipeline.schema_changes import Level, classify, required_level
+from pipeline.release.releases import bump_level, bumped, step_needed
+from pipeline.release.schema_changes import Level, classify, required_level
 
 from .conftest import ROOT, run_build_process
 from .test_bad_input import mutate

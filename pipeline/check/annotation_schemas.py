@@ -1,6 +1,6 @@
 """The pre-commit hook: each annotation file against its table's JSON Schema (``schema/json/``), by check-jsonschema.
 
-    python -m pipeline.annotation_schemas [FILE ...]    (default: every annotation file)
+    python -m pipeline.check.annotation_schemas [FILE ...]    (default: every annotation file)
 
 A file's table comes from its path (``annotations/<table>.yaml``, or any file under ``annotations/<table>/``),
 and its first line must name that table's schema, as YAML editors read it. Exits 1 when a file fails.
@@ -13,9 +13,9 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
-from schema.json_schemas import annotated_models, modeline, schema_path
+from forms.json_schemas import annotated_models, modeline, schema_path
 
-from .project import ANNOTATIONS_DIR, ROOT
+from pipeline.project import ANNOTATIONS_DIR, ROOT
 
 
 def schema_name(relative: PurePosixPath) -> str | None:

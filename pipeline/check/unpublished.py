@@ -9,13 +9,13 @@ from collections.abc import Iterator
 
 import pyarrow as pa
 
+from forms.arrow_schema import bare_schema
 from japan_us_summit._layout import pandas_types
-from schema.arrow_schema import bare_schema
 from schema.table import Finding, Frames, Table
 
-from .assembly import Where
-from .cross_checks import Unchecked, foreign_keys, record_keys
-from .records import Unpublished
+from pipeline.assembly import Where
+from pipeline.check.cross_checks import Unchecked, foreign_keys, record_keys
+from pipeline.load.records import Unpublished
 
 
 def unpublished_findings(tables: dict[str, Table], frames: Frames, rows: list[Unpublished],

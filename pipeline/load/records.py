@@ -17,17 +17,17 @@ from typing import Any
 import pyarrow as pa
 
 from schema.annotation import EVIDENCE
-from schema.arrow_schema import bare_schema
+from forms.arrow_schema import bare_schema
 from schema.table import ARTICLE, LINE, Table, TableKind
 from schema.tables import TABLES
 
-from .annotations import WrittenRecord, clean_fields, load_file
-from .assembly import Assembly, Where, duplicate_message, links, only
-from .derive import with_dates
-from .evidence_rows import anchored_evidence, well_formed_refs
-from .links import link_rows, listed
-from .problems import Problem
-from .sources import Source
+from pipeline.load.annotations import WrittenRecord, clean_fields, load_file
+from pipeline.assembly import Assembly, Where, duplicate_message, links, only
+from pipeline.load.derive import with_dates
+from pipeline.load.evidence_rows import anchored_evidence, well_formed_refs
+from pipeline.load.links import link_rows, listed
+from pipeline.problems import Problem
+from pipeline.load.sources import Source
 
 
 Unpublished = tuple[str, dict[str, Any], Where]  # a row of a record that has a problem: table, values, origin

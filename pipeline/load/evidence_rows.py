@@ -7,11 +7,11 @@ from typing import Any
 from schema.annotation import EvidenceRef
 from schema.table import ARTICLE, LINE, TableKind
 
-from .anchoring import AnchorError, anchor
-from .annotations import WrittenRecord, well_formed
-from .assembly import Assembly, Where, only
-from .derive import evidence_id
-from .yaml_source import Located
+from pipeline.load.anchoring import AnchorError, anchor
+from pipeline.load.annotations import WrittenRecord, well_formed
+from pipeline.assembly import Assembly, Where, only
+from pipeline.load.derive import evidence_id
+from pipeline.load.yaml_source import Located
 
 Span = tuple[dict[str, Any], Where]
 

@@ -8,8 +8,8 @@ from typing import Any
 from schema.annotation import annotation_model
 from schema.table import Table
 
-from .annotations import WrittenRecord, well_formed
-from .assembly import Assembly, Where, links
+from pipeline.load.annotations import WrittenRecord, well_formed
+from pipeline.assembly import Assembly, Where, links
 
 
 def link_rows(assembly: Assembly, item: WrittenRecord) -> None:

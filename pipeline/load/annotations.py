@@ -19,9 +19,9 @@ from schema.field_spec import markers
 from schema.fields import ExactCopy
 from schema.table import Row, RuleError, Table
 
-from .problems import Problem, shown
-from .project import ANNOTATIONS_DIR
-from .yaml_source import Located, YamlError, field_label, load_records
+from pipeline.problems import Problem, shown
+from pipeline.project import ANNOTATIONS_DIR
+from pipeline.load.yaml_source import Located, YamlError, field_label, load_records
 
 NO_FACT_FILE = f"{ANNOTATIONS_DIR}/no_fact_sentences.yaml"  # read by the coverage report
 INVISIBLE = {"Cc", "Zl", "Zp"}  # control characters and line or paragraph separators

@@ -8,9 +8,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .problems import Problem
-from .project import DESCRIPTOR, PACKAGE_DIR, version
-from .schema_changes import Level
+from pipeline.problems import Problem
+from pipeline.project import DESCRIPTOR, PACKAGE_DIR, version
+from pipeline.release.schema_changes import Level
 
 RELEASES_DIR = "releases"
 CHANGELOG = "CHANGELOG.md"
