@@ -40,6 +40,7 @@ import click
 
 from pipeline.release import data_diff
 from pipeline.dataset import Dataset, assemble
+from pipeline import progress
 from pipeline.problems import InvalidInput, Problem
 from pipeline.publish.atomic import clean_leftovers, commit, discard, stage
 from pipeline.project import DATA_DICTIONARY, DESCRIPTOR, LOCK_FILE, PACKAGE_DIR, ROOT
@@ -299,8 +300,10 @@ class _Commands(click.Group):
 @click.group(cls=_Commands, help=__doc__.split("\n\n")[0], context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--no-cache", is_flag=True,
               help="ignore the per-file cache in .cache/validate/ (same results, slower; the cache is safe to delete)")
+@click.option("--quiet", "-q", is_flag=True, help="no progress bar (one is drawn on stderr, when it is a terminal, for a run of over 2 s)")
 @click.pass_context
-def cli(ctx: click.Context, no_cache: bool) -> None:
+def cli(ctx: click.Context, no_cache: bool, quiet: bool) -> None:
+    progress.quiet = quiet
     ctx.obj = {"root": ctx.obj, "use_cache": not no_cache}
 
 

@@ -19,6 +19,7 @@ from pipeline.assembly import Assembly
 from pipeline.check.cross_checks import Unchecked, all_findings
 from pipeline.check.unpublished import unpublished_findings
 from pipeline.problems import InvalidInput
+from pipeline.progress import bar
 from pipeline.project import version
 from pipeline.incremental import record_results
 from pipeline.load.records import records
@@ -72,7 +73,7 @@ def _assemble(root: Path, use_cache: bool) -> Dataset:
     for name, results in record_results(assembly, use_cache).items():
         unpublished += records(assembly, TABLES[name], results)
     frames = {}
-    for table in TABLES.values():
+    for table in bar(TABLES.values(), len(TABLES), "checking tables", unit="table"):
         frames[table.name] = to_frame(assembly.table(table.name))
         table_problems(assembly, table, frames[table.name])
     for finding in all_findings(TABLES, frames, Unchecked(assembly.invalid_ids, frozenset(assembly.unreadable))):
