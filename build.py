@@ -37,15 +37,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import click
-from filelock import FileLock, Timeout
 
 from pipeline.release import data_diff
-from pipeline.check.coverage import coverage, report
 from pipeline.dataset import Dataset, assemble
+from pipeline import progress
 from pipeline.problems import InvalidInput, Problem
 from pipeline.publish.atomic import clean_leftovers, commit, discard, stage
 from pipeline.project import DATA_DICTIONARY, DESCRIPTOR, LOCK_FILE, PACKAGE_DIR, ROOT
-from pipeline.publish.publish import descriptor_of, publish, write_package
 from pipeline.release.releases import (
     CHANGELOG,
     ReleaseError,
@@ -63,6 +61,10 @@ from pipeline.release.releases import (
 from pipeline.release.schema_changes import Level, classify, required_level
 from forms.data_dictionary import data_dictionary
 from forms.json_schemas import SCHEMA_DIR, json_schemas
+from forms.pandera_schema import import_checks_without_strategies
+
+# What only some commands need they import themselves: validate, which every edit runs, imports neither the
+# publisher (its card and Croissant templates, Jinja2), nor the coverage report, daff, tomlkit or filelock.
 
 
 def _print_problems(problems: list[Problem], as_json: bool = False) -> int:
@@ -118,6 +120,8 @@ def _stage_generated(root: Path, generated: dict[str, str]) -> list[tuple[Path, 
 
 def _build(root: Path, dataset: Dataset) -> None:
     """Publish the package, the data dictionary and the schemas; these are staged first, so a full disk changes nothing."""
+    from pipeline.publish.publish import publish
+
     generated = _generated(dataset)
     staged = _stage_generated(root, generated)
     try:
@@ -132,6 +136,8 @@ def _build(root: Path, dataset: Dataset) -> None:
 
 def _changes_since_release(root: Path, dataset: Dataset) -> tuple[str, list]:
     """The last released version ("0.0.0" if none) and the classified changes since."""
+    from pipeline.publish.publish import descriptor_of, write_package
+
     released = last_release(root)
     if released is None:
         return "0.0.0", []
@@ -142,6 +148,8 @@ def _changes_since_release(root: Path, dataset: Dataset) -> tuple[str, list]:
 
 
 def _check(root: Path, dataset: Dataset) -> int:
+    from pipeline.publish.publish import write_package
+
     failed = False
     with tempfile.TemporaryDirectory() as folder:
         fresh = Path(folder) / "package"
@@ -181,6 +189,8 @@ def _check(root: Path, dataset: Dataset) -> int:
 
 def _release(root: Path, dataset: Dataset, level: Level) -> int:
     """All or nothing: every precondition is checked and every file written aside before the first one changes."""
+    from pipeline.publish.publish import publish, write_package
+
     released, changes = _changes_since_release(root, dataset)
     needed = step_needed(released, required_level(changes))
     if level < needed:
@@ -225,6 +235,8 @@ def _release(root: Path, dataset: Dataset, level: Level) -> int:
 def _one_writer(root: Path) -> Iterator[None]:
     """Hold the project's writer lock (refusing at once if another build or release holds it) and clean up
     whatever an interrupted one left behind."""
+    from filelock import FileLock, Timeout
+
     lock = FileLock(root / LOCK_FILE)
     try:
         lock.acquire(timeout=0)
@@ -264,6 +276,7 @@ def _fault(error: OSError) -> str:
 def main(argv: list[str] | None = None, root: Path = ROOT) -> int:
     """Run one command; a fault (interrupt, full disk, no permission, a second writer, git trouble) gives one
     line on stderr and an exit code, never a traceback."""
+    import_checks_without_strategies()  # this process synthesizes no data: pandera need not import hypothesis
     try:
         return _main(argv, root)
     except KeyboardInterrupt:
@@ -287,8 +300,10 @@ class _Commands(click.Group):
 @click.group(cls=_Commands, help=__doc__.split("\n\n")[0], context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--no-cache", is_flag=True,
               help="ignore the per-file cache in .cache/validate/ (same results, slower; the cache is safe to delete)")
+@click.option("--quiet", "-q", is_flag=True, help="no progress bar (one is drawn on stderr, when it is a terminal, for a run of over 2 s)")
 @click.pass_context
-def cli(ctx: click.Context, no_cache: bool) -> None:
+def cli(ctx: click.Context, no_cache: bool, quiet: bool) -> None:
+    progress.quiet = quiet
     ctx.obj = {"root": ctx.obj, "use_cache": not no_cache}
 
 
@@ -327,6 +342,8 @@ def coverage_command(run: dict) -> int:
         dataset = _assemble(run["root"], use_cache=run["use_cache"])
     except InvalidInput as error:
         return _print_problems(error.problems)
+    from pipeline.check.coverage import coverage, report
+
     sentences = coverage(run["root"], dataset)
     print(report(sentences))
     return 0 if all(s.accounted_for for s in sentences) else 1

@@ -43,10 +43,12 @@ def _missing(values: pd.DataFrame, known: pd.DataFrame) -> pd.DataFrame:
     return values[~pd.MultiIndex.from_frame(values).isin(pd.MultiIndex.from_frame(known.set_axis(values.columns, axis=1)))]
 
 
-def foreign_keys(tables: dict[str, Table], frames: Frames, unchecked: Unchecked) -> Iterator[Finding]:
-    """Every reference resolves, except to records whose problems are reported already."""
+def foreign_keys(tables: dict[str, Table], frames: Frames, unchecked: Unchecked, sources: Frames | None = None) -> Iterator[Finding]:
+    """Every reference resolves, except to records whose problems are reported already; ``sources``, when
+    given, holds the rows whose references are checked (else ``frames``, which always holds the keys)."""
     for table in tables.values():
-        frame = frames[table.name]
+        if (frame := (frames if sources is None else sources).get(table.name)) is None:
+            continue
         for key in table.foreign_keys:
             target_key = list(tables[key.table].primary_key)
             missing = _missing(frame[list(key.fields)].dropna(), frames[key.table][target_key])
@@ -57,10 +59,11 @@ def foreign_keys(tables: dict[str, Table], frames: Frames, unchecked: Unchecked)
                                   f"{shown!r} does not resolve (expected a {'/'.join(target_key)} of {key.table})")
 
 
-def record_keys(tables: dict[str, Table], frames: Frames, unchecked: Unchecked) -> Iterator[Finding]:
-    """A key into whichever record table another column names is a record of that table."""
+def record_keys(tables: dict[str, Table], frames: Frames, unchecked: Unchecked, sources: Frames | None = None) -> Iterator[Finding]:
+    """A key into whichever record table another column names is a record of that table (rows of ``sources``, if given)."""
     for table in tables.values():
-        frame = frames[table.name]
+        if (frame := (frames if sources is None else sources).get(table.name)) is None:
+            continue
         for table_column, key_column in table.record_keys:
             unresolved = pd.Series(True, index=frame.index)
             for target in frame[table_column].dropna().unique():

@@ -171,6 +171,39 @@ def _record_problems(item: WrittenRecord, error: ValidationError, model: type[Ro
     return problems
 
 
+def well_formed(model: type[Row], items: Any) -> list[tuple[int, Row, Located]]:
+    """The items of a list written in a record that pass ``model`` on their own, numbered as written (the
+    errors of the others are reported with the record's)."""
+    found = []
+    for number, mapping in enumerate(items if isinstance(items, list) else []):
+        if not isinstance(mapping, Located):
+            continue
+        try:
+            found.append((number, model.model_validate(dict(mapping)), mapping))
+        except ValidationError:
+            continue
+    return found
+
+
+def clean_fields(item: WrittenRecord) -> dict[str, Any]:
+    """The written values of a record that failed its model which pass it: every field of the table that no
+    error names (the errors themselves are reported with the record)."""
+    model = annotation_model(item.table)
+    try:
+        model.model_validate(dict(item.mapping))
+    except ValidationError as error:
+        faulty = set()
+        for detail in error.errors():
+            rule = detail.get("ctx", {}).get("error")
+            faulty.add(detail["loc"][0] if detail["loc"] else getattr(rule, "field", None))
+    else:
+        faulty = set()
+    if None in faulty:  # a rule on the whole row that names no field: nothing can be trusted
+        return {}
+    return {name: value for name, value in item.mapping.items()
+            if item.table.annotated_field(name) and name not in faulty and not isinstance(value, (dict, list))}
+
+
 def table_files(root: Path, table: Table) -> list[str]:
     """Where ``table``'s records are written: ``annotations/<table>.yaml``, then every ``*.yaml`` under
     ``annotations/<table>/`` (any depth, any grouping), in path order; relative to ``root``."""

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import ValidationError
-
 from schema.annotation import EvidenceRef
 from schema.table import ARTICLE, LINE, TableKind
 
 from pipeline.load.anchoring import AnchorError, anchor
-from pipeline.load.annotations import WrittenRecord
+from pipeline.load.annotations import WrittenRecord, well_formed
 from pipeline.assembly import Assembly, Where, only
 from pipeline.load.derive import evidence_id
 from pipeline.load.yaml_source import Located
@@ -73,12 +71,4 @@ def anchored_evidence(assembly: Assembly, item: WrittenRecord, refs: list[tuple[
 
 def well_formed_refs(items: Any) -> list[tuple[int, EvidenceRef, Located]]:
     """The evidence items of an invalid record that are themselves well formed (their errors are reported already)."""
-    refs = []
-    for number, mapping in enumerate(items if isinstance(items, list) else []):
-        if not isinstance(mapping, Located):
-            continue
-        try:
-            refs.append((number, EvidenceRef.model_validate(dict(mapping)), mapping))
-        except ValidationError:
-            continue
-    return refs
+    return well_formed(EvidenceRef, items)

@@ -8,8 +8,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-import tomlkit
-
 from pipeline.problems import Problem
 from pipeline.project import DESCRIPTOR, PACKAGE_DIR, version
 from pipeline.release.schema_changes import Level
@@ -129,6 +127,8 @@ def version_problems(root: Path) -> list[Problem]:
 
 def versioned_pyproject(root: Path, new: str) -> str:
     """pyproject.toml with ``new`` as the version (the one place the version lives), formatting kept."""
+    import tomlkit  # imported here: only a release needs it
+
     document = tomlkit.parse((root / "pyproject.toml").read_text(encoding="utf-8"))
     document["project"]["version"] = new
     return tomlkit.dumps(document)
