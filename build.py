@@ -48,7 +48,9 @@ from pipeline.project import DATA_DICTIONARY, DESCRIPTOR, LOCK_FILE, PACKAGE_DIR
 from pipeline.publish import descriptor_of, publish, write_package
 from pipeline.releases import (
     CHANGELOG,
+    NEED_WORDS,
     ReleaseError,
+    STEP_WORDS,
     CITATION,
     RELEASES_DIR,
     bump_level,
@@ -171,11 +173,11 @@ def _check(root: Path, dataset: Dataset) -> int:
     for change in changes:
         print(f"  {change}")
     if step < needed:
-        print(f"Version {dataset.version} is a {step} step from the last release {released}, but the changes need a "
-              f"{needed} release: run `python build.py release {needed}`.", file=sys.stderr)
+        print(f"Version {dataset.version} is {STEP_WORDS[step]} the last release {released}, but the changes need "
+              f"{NEED_WORDS[needed]}: run `python build.py release {needed}`.", file=sys.stderr)
         failed = True
     if not failed:
-        print(f"Up to date: version {dataset.version} (last release {released}; changes since need: {needed}).")
+        print(f"Up to date: version {dataset.version} (last release {released}; the changes since need {NEED_WORDS[needed]}).")
     return 1 if failed else 0
 
 
@@ -183,6 +185,9 @@ def _release(root: Path, dataset: Dataset, level: Level) -> int:
     """All or nothing: every precondition is checked and every file written aside before the first one changes."""
     released, changes = _changes_since_release(root, dataset)
     needed = step_needed(released, required_level(changes))
+    if not changes:
+        print(f"Nothing changed since release {released} (schemas and data files are identical): no release made.", file=sys.stderr)
+        return 1
     if level < needed:
         for change in changes:
             print(f"  {change}", file=sys.stderr)
@@ -217,7 +222,8 @@ def _release(root: Path, dataset: Dataset, level: Level) -> int:
         commit(staged)  # renames only: pyproject.toml, which makes the release, goes last
     for path in _outdated_schemas(root, generated):
         path.unlink()
-    print(f"Released {new} (was {released}). Review CHANGELOG.md, commit, and tag v{new}.\n{summary}")
+    print(f"Released {new} (was {released}).\n{summary}\nReview CHANGELOG.md, commit, then tag the release:\n"
+          f"  git tag -a v{new} -m 'Release {new}'")
     return 0
 
 
