@@ -7,6 +7,7 @@
     python build.py diff [REF]                rows added, removed and changed since REF (default: the last release)
     python build.py release {major,minor,patch}  bump the version, build, snapshot the schema, open the CHANGELOG entry
     python build.py site [OUT]                write the provenance site (default: site/) from the published datapackage/
+    python build.py dist                      write what a release publishes into dist/ (wheel, sdist, data, SQLite, site, SHA256SUMS)
 """
 
 from __future__ import annotations
@@ -303,6 +304,8 @@ def _parser() -> argparse.ArgumentParser:
     diff.add_argument("ref", nargs="?", help="git ref (default: the commit of the last release)")
     release = command("release", "bump the version, build, snapshot the schema and date the CHANGELOG entry")
     release.add_argument("level", choices=["major", "minor", "patch"], help="the version step; refused if smaller than the changes need")
+    command("dist", "write what a release publishes into dist/: wheel, sdist, zipped data package, SQLite, site archive, "
+                    ".zenodo.json and SHA256SUMS; refused while check fails")
     site = command("site", "write the static provenance site from the published datapackage/")
     site.add_argument("out", nargs="?", help="output folder (default: site/ in the checkout)")
     return parser
@@ -354,6 +357,20 @@ def _main(argv: list[str] | None, root: Path) -> int:
         return _print_problems(error.problems, as_json=getattr(args, "format", "text") == "json")
     if args.command == "check":
         return _check(root, dataset)
+    if args.command == "dist":
+        if _check(root, dataset) != 0:
+            print("dist publishes only a checked release: fix what check lists first.", file=sys.stderr)
+            return 1
+        from pipeline.distribution import DistError, write_dist  # imported here: only this command builds wheels
+
+        with _one_writer(root):
+            try:
+                written = write_dist(root, dataset.version, root / "dist")
+            except DistError as error:
+                print(f"error: {error}", file=sys.stderr)
+                return 1
+        print(f"Wrote {len(written)} files to {root / 'dist'}/:\n" + "\n".join(f"  {p.name}" for p in written))
+        return 0
     if getattr(args, "format", "text") == "json":
         print("[]")
         return 0
