@@ -28,8 +28,7 @@ if (_too_old := python_too_old(sys.version_info)) is not None:  # before the imp
     print(f"error: {_too_old}", file=sys.stderr)
     sys.exit(1)
 
-import argparse  # noqa: E402 (after the version guard)
-import contextlib
+import contextlib  # noqa: E402 (after the version guard)
 import datetime as dt
 import errno
 import json
@@ -38,16 +37,17 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+import click
 from filelock import FileLock, Timeout
 
-from pipeline import data_diff
-from pipeline.coverage import coverage, report
+from pipeline.release import data_diff
+from pipeline.check.coverage import coverage, report
 from pipeline.dataset import Dataset, assemble
 from pipeline.problems import InvalidInput, Problem
-from pipeline.atomic import clean_leftovers, commit, discard, stage
+from pipeline.publish.atomic import clean_leftovers, commit, discard, stage
 from pipeline.project import DATA_DICTIONARY, DESCRIPTOR, LOCK_FILE, PACKAGE_DIR, ROOT
-from pipeline.publish import descriptor_of, publish, write_package
-from pipeline.releases import (
+from pipeline.publish.publish import descriptor_of, publish, write_package
+from pipeline.release.releases import (
     CHANGELOG,
     NEED_WORDS,
     ReleaseError,
@@ -63,9 +63,9 @@ from pipeline.releases import (
     versioned_pyproject,
     version_problems,
 )
-from pipeline.schema_changes import Level, classify, required_level
-from schema.docs import data_dictionary
-from schema.json_schemas import SCHEMA_DIR, json_schemas
+from pipeline.release.schema_changes import Level, classify, required_level
+from forms.data_dictionary import data_dictionary
+from forms.json_schemas import SCHEMA_DIR, json_schemas
 
 
 def _print_problems(problems: list[Problem], as_json: bool = False) -> int:
@@ -284,99 +284,169 @@ def main(argv: list[str] | None = None, root: Path = ROOT) -> int:
         return 1
 
 
-def _parser() -> argparse.ArgumentParser:
-    """The command line: every command and argument with its help text."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--no-cache", action="store_true",
-                        help="ignore the per-file cache in .cache/validate/ (same results, slower; the cache is safe to delete)")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+class _Commands(click.Group):
+    """The commands in the order they are declared (click sorts them by name)."""
 
-    def command(name: str, text: str) -> argparse.ArgumentParser:
-        return commands.add_parser(name, help=text, description=text[0].upper() + text[1:] + ".")
-
-    validate = command("validate", "check the annotations, sources and versions; exit 1 listing every problem")
-    validate.add_argument("--format", choices=["text", "json"], default="text",
-                          help="text: one problem a line on stderr (default); json: a list of problems on stdout")
-    command("build", "validate, then write datapackage/ and DATA.md")
-    command("coverage", "how much evidence covers each sentence of both articles; exit 1 if no claim quotes one")
-    command("check", "fail if datapackage/ or DATA.md is stale, or if the version bump is smaller than the changes need")
-    diff = command("diff", "rows added, removed and changed since a git ref")
-    diff.add_argument("ref", nargs="?", help="git ref (default: the commit of the last release)")
-    release = command("release", "bump the version, build, snapshot the schema and date the CHANGELOG entry")
-    release.add_argument("level", choices=["major", "minor", "patch"], help="the version step; refused if smaller than the changes need")
-    command("dist", "write what a release publishes into dist/: wheel, sdist, zipped data package, SQLite, site archive, "
-                    ".zenodo.json and SHA256SUMS; refused while check fails")
-    site = command("site", "write the static provenance site from the published datapackage/")
-    site.add_argument("out", nargs="?", help="output folder (default: site/ in the checkout)")
-    return parser
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(self.commands)
 
 
-def _main(argv: list[str] | None, root: Path) -> int:
-    args = _parser().parse_args(argv)
+@click.group(cls=_Commands, help=__doc__.split("\n\n")[0], context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--no-cache", is_flag=True,
+              help="ignore the per-file cache in .cache/validate/ (same results, slower; the cache is safe to delete)")
+@click.pass_context
+def cli(ctx: click.Context, no_cache: bool) -> None:
+    ctx.obj = {"root": ctx.obj, "use_cache": not no_cache}
 
-    if args.command == "diff":
-        ref = data_diff.resolve(root, args.ref) if args.ref else (data_diff.release_commit(root, last_release(root)[0]) if last_release(root) else None)
-        if ref is None:
-            print("No release yet: name a git ref to compare with.", file=sys.stderr)
-            return 1
-        print(data_diff.report(data_diff.diff(root, ref)))
-        return 0
-    if args.command == "site":
-        from provenance_site import SiteError, build as build_site  # imported here: only this command needs Jinja2
 
-        out = Path(args.out) if args.out else root / "site"
-        try:
-            pages = build_site(root / PACKAGE_DIR, out)
-        except SiteError as error:
-            print(f"error: {error}", file=sys.stderr)
-            return 1
-        except (ValueError, KeyError) as error:  # a damaged package: bad JSON, an unreadable Parquet file
-            print(f"error: {PACKAGE_DIR}/ cannot be read ({error}); run `python build.py build`", file=sys.stderr)
-            return 1
-        print(f"Wrote {len(pages)} pages to {out.resolve()}/ (open index.html there)")
-        return 0
-    if args.command in ("build", "release"):
-        with _one_writer(root):
-            try:
-                dataset = _assemble(root, rebuilding=args.command == "build", use_cache=not args.no_cache)
-            except InvalidInput as error:
-                return _print_problems(error.problems)
-            if args.command == "release":
-                return _release(root, dataset, Level[args.level.upper()])
-            _build(root, dataset)
-        print(f"Built {PACKAGE_DIR}/, {DATA_DICTIONARY} and {SCHEMA_DIR}/:")
-        print(_summary(dataset))
-        return 0
+def _command(name: str, text: str, **kwargs):
+    """A command whose one-line help (in the list) is ``text`` and whose description is ``text`` as a sentence."""
+    return cli.command(name, short_help=text, help=text[0].upper() + text[1:] + ".", **kwargs)
+
+
+@_command("validate", "check the annotations, sources and versions; exit 1 listing every problem")
+@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text: one problem a line on stderr; json: a list of problems on stdout")
+@click.pass_obj
+def validate_command(run: dict, output: str) -> int:
     try:
-        dataset = _assemble(root, use_cache=not args.no_cache)
-        if args.command == "coverage":
-            sentences = coverage(root, dataset)
-            print(report(sentences))
-            return 0 if all(s.accounted_for for s in sentences) else 1
+        dataset = _assemble(run["root"], use_cache=run["use_cache"])
     except InvalidInput as error:
-        return _print_problems(error.problems, as_json=getattr(args, "format", "text") == "json")
-    if args.command == "check":
-        return _check(root, dataset)
-    if args.command == "dist":
-        if _check(root, dataset) != 0:
-            print("dist publishes only a checked release: fix what check lists first.", file=sys.stderr)
-            return 1
-        from pipeline.distribution import DistError, write_dist  # imported here: only this command builds wheels
-
-        with _one_writer(root):
-            try:
-                written = write_dist(root, dataset.version, root / "dist")
-            except DistError as error:
-                print(f"error: {error}", file=sys.stderr)
-                return 1
-        print(f"Wrote {len(written)} files to {root / 'dist'}/:\n" + "\n".join(f"  {p.name}" for p in written))
-        return 0
-    if getattr(args, "format", "text") == "json":
+        return _print_problems(error.problems, as_json=output == "json")
+    if output == "json":
         print("[]")
         return 0
     print("Valid:")
     print(_summary(dataset))
     return 0
+
+
+@_command("build", "validate, then write datapackage/ and DATA.md")
+@click.pass_obj
+def build_command(run: dict) -> int:
+    return _write(run, release=None)
+
+
+@_command("coverage", "how much evidence covers each sentence of both articles; exit 1 if no claim quotes one")
+@click.pass_obj
+def coverage_command(run: dict) -> int:
+    try:
+        dataset = _assemble(run["root"], use_cache=run["use_cache"])
+    except InvalidInput as error:
+        return _print_problems(error.problems)
+    sentences = coverage(run["root"], dataset)
+    print(report(sentences))
+    return 0 if all(s.accounted_for for s in sentences) else 1
+
+
+@_command("check", "fail if datapackage/ or DATA.md is stale, or if the version bump is smaller than the changes need")
+@click.pass_obj
+def check_command(run: dict) -> int:
+    try:
+        dataset = _assemble(run["root"], use_cache=run["use_cache"])
+    except InvalidInput as error:
+        return _print_problems(error.problems)
+    return _check(run["root"], dataset)
+
+
+@_command("diff", "rows added, removed and changed since a git ref")
+@click.argument("ref", required=False)
+@click.pass_obj
+def diff_command(run: dict, ref: str | None) -> int:
+    root = run["root"]
+    ref = data_diff.resolve(root, ref) if ref else (data_diff.release_commit(root, last_release(root)[0]) if last_release(root) else None)
+    if ref is None:
+        print("No release yet: name a git ref to compare with.", file=sys.stderr)
+        return 1
+    print(data_diff.report(data_diff.diff(root, ref)))
+    return 0
+
+
+@_command("release", "bump the version, build, snapshot the schema and date the CHANGELOG entry")
+@click.argument("level", type=click.Choice(["major", "minor", "patch"]))
+@click.pass_obj
+def release_command(run: dict, level: str) -> int:
+    return _write(run, release=Level[level.upper()])
+
+
+@_command("dist", "write what a release publishes into dist/: wheel, sdist, zipped data package, SQLite, site archive, "
+                  ".zenodo.json and SHA256SUMS; refused while check fails")
+@click.pass_obj
+def dist_command(run: dict) -> int:
+    from pipeline.release.distribution import DistError, write_dist  # imported here: only this command builds wheels
+
+    root = run["root"]
+    try:
+        dataset = _assemble(root, use_cache=run["use_cache"])
+    except InvalidInput as error:
+        return _print_problems(error.problems)
+    if _check(root, dataset) != 0:
+        print("dist publishes only a checked release: fix what check lists first.", file=sys.stderr)
+        return 1
+    with _one_writer(root):
+        try:
+            written = write_dist(root, dataset.version, root / "dist")
+        except DistError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 1
+    print(f"Wrote {len(written)} files to {root / 'dist'}/:\n" + "\n".join(f"  {p.name}" for p in written))
+    return 0
+
+
+@_command("site", "write the static provenance site from the published datapackage/")
+@click.argument("out", required=False, type=click.Path(path_type=Path))
+@click.pass_obj
+def site_command(run: dict, out: Path | None) -> int:
+    from provenance_site import SiteError, build as build_site  # imported here: only this command needs Jinja2
+
+    root = run["root"]
+    out = out or root / "site"
+    try:
+        pages = build_site(root / PACKAGE_DIR, out)
+    except SiteError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except (ValueError, KeyError) as error:  # a damaged package: bad JSON, an unreadable Parquet file
+        print(f"error: {PACKAGE_DIR}/ cannot be read ({error}); run `python build.py build`", file=sys.stderr)
+        return 1
+    print(f"Wrote {len(pages)} pages to {out.resolve()}/ (open index.html there)")
+    return 0
+
+
+# What each argument is, for the commands' help texts (click documents options, not arguments).
+ARGUMENTS = {
+    "diff": {"ref": "git ref (default: the commit of the last release)"},
+    "release": {"level": "the version step; refused if smaller than the changes need"},
+    "site": {"out": "output folder (default: site/ in the checkout)"},
+}
+for _name, _arguments in ARGUMENTS.items():
+    cli.commands[_name].help += "\n\n" + "\n\n".join(f"{arg.upper()}: {text}." for arg, text in _arguments.items())
+
+
+def _write(run: dict, release: Level | None) -> int:
+    """Build, or release at ``release``'s level, holding the writer lock."""
+    root = run["root"]
+    with _one_writer(root):
+        try:
+            dataset = _assemble(root, rebuilding=release is None, use_cache=run["use_cache"])
+        except InvalidInput as error:
+            return _print_problems(error.problems)
+        if release is not None:
+            return _release(root, dataset, release)
+        _build(root, dataset)
+    print(f"Built {PACKAGE_DIR}/, {DATA_DICTIONARY} and {SCHEMA_DIR}/:")
+    print(_summary(dataset))
+    return 0
+
+
+def _main(argv: list[str] | None, root: Path) -> int:
+    try:
+        return cli.main(args=argv, prog_name="build.py", obj=root, standalone_mode=False)
+    except click.exceptions.Abort:  # click's word for Ctrl-C
+        raise KeyboardInterrupt from None
+    except click.ClickException as error:  # a usage error: unknown command, option or choice
+        error.show()
+        return error.exit_code
 
 
 if __name__ == "__main__":

@@ -22,16 +22,16 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.annotations import table_files  # noqa: E402
+from pipeline.load.annotations import table_files  # noqa: E402
 from pipeline.project import ANNOTATIONS_DIR, SOURCES_DIR  # noqa: E402
-from pipeline.yaml_source import load_records, plain  # noqa: E402
+from pipeline.load.yaml_source import load_records, plain  # noqa: E402
 from schema.annotation import EVIDENCE  # noqa: E402
 from schema.fields import ExactCopy  # noqa: E402
 from schema.field_spec import markers  # noqa: E402
 from schema.table import TableKind  # noqa: E402
 from schema.tables import TABLES  # noqa: E402
 
-PROJECT_PARTS = ("schema", "pipeline", "src", "build.py", "pyproject.toml", "CHANGELOG.md", "CITATION.cff", "releases", "annotations")
+PROJECT_PARTS = ("schema", "forms", "pipeline", "src", "build.py", "pyproject.toml", "CHANGELOG.md", "CITATION.cff", "releases", "annotations")
 SOURCE = next(t for t in TABLES.values() if t.kind == TableKind.SOURCE)
 
 

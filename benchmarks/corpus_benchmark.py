@@ -27,7 +27,7 @@ import sys, time
 sys.path.insert(0, sys.argv[1])
 from pathlib import Path
 import yaml
-from pipeline.yaml_source import load_records
+from pipeline.load.yaml_source import load_records
 files = [p.read_bytes() for p in sorted(Path(sys.argv[1], "annotations").rglob("*.yaml"))]
 start = time.perf_counter()
 for data in files:

@@ -13,13 +13,13 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from schema.arrow_schema import arrow_schema
+from forms.arrow_schema import arrow_schema
 from schema.table import Table, TableKind, table_of_kind
 from schema.tables import TABLES
 
-from .annotations import WrittenRecord, load_table
-from .problems import Problem
-from .sources import Source
+from pipeline.load.annotations import WrittenRecord, load_table
+from pipeline.problems import Problem
+from pipeline.load.sources import Source
 
 
 @dataclass(frozen=True)

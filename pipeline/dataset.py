@@ -10,21 +10,21 @@ import pandas as pd
 import pyarrow as pa
 
 from japan_us_summit._layout import pandas_types
-from schema.arrow_schema import arrow_schema
+from forms.arrow_schema import arrow_schema
 from schema.table import Table, TableKind
 from schema.tables import TABLES
 
-from .annotations import NO_FACT_FILE, unknown_files
-from .assembly import Assembly
-from .cross_checks import Unchecked, all_findings
-from .problems import InvalidInput
-from .project import version
-from .incremental import record_results
-from .records import records
-from .releases import changelog_date
-from .source_files import read_sources, source_lines
-from .sources import Source
-from .table_checks import table_problems
+from pipeline.load.annotations import NO_FACT_FILE, unknown_files
+from pipeline.assembly import Assembly
+from pipeline.check.cross_checks import Unchecked, all_findings
+from pipeline.problems import InvalidInput
+from pipeline.project import version
+from pipeline.incremental import record_results
+from pipeline.load.records import records
+from pipeline.release.releases import changelog_date
+from pipeline.load.source_files import read_sources, source_lines
+from pipeline.load.sources import Source
+from pipeline.check.table_checks import table_problems
 
 
 @dataclass

@@ -26,9 +26,9 @@ from pathlib import Path
 from schema.table import Table, TableKind
 from schema.tables import TABLES
 
-from .annotations import missing_file, table_files
-from .assembly import Assembly, only
-from .records import FileResult, SourceState, file_result
+from pipeline.load.annotations import missing_file, table_files
+from pipeline.assembly import Assembly, only
+from pipeline.load.records import FileResult, SourceState, file_result
 
 CACHE_DIR = ".cache/validate"
 PARALLEL_FROM = 64  # files to compute before starting worker processes pays for their start-up

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from pipeline.coverage import split_sentences
+from pipeline.check.coverage import split_sentences
 from schema.table import ARTICLE, LINE, LINE_TEXT, Table, TableKind, date_prefixes, sentence_accounting_tables, table_of_kind
 from schema.tables import TABLES
 

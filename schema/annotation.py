@@ -8,6 +8,7 @@ from typing import Annotated
 from pydantic import Field, create_model
 
 from .fields import ID_PATTERN, ExactCopy, text
+from .registry import declared
 from .table import Row, Table, choice, optional
 from .vocabularies import ValueBasis
 
@@ -31,8 +32,6 @@ class EvidenceRef(Row):
 def annotation_model(table: Table) -> type[Row]:
     """The model of what a person writes for one row: its row model less derived fields, plus evidence and
     the lists of the link tables it may carry (each item: the link table's model less derived fields)."""
-    from .tables import TABLES  # the declarations import this module's neighbours, not this module
-
     fields = {
         name: (info.annotation, info)
         for name, info in table.model.model_fields.items()
@@ -43,7 +42,7 @@ def annotation_model(table: Table) -> type[Row]:
             Annotated[list[EvidenceRef], Field(min_length=1, description="The spans that support the record")],
             ...,
         )
-    for link in table.links(TABLES):
+    for link in table.links(declared()):
         fields[link.written_in] = (
             Annotated[list[annotation_model(link)], Field(min_length=1, description=link.description)] | None,
             None,

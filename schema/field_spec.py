@@ -11,6 +11,7 @@ from typing import Annotated, Any, Union, get_args, get_origin
 import annotated_types as at
 from pydantic.fields import FieldInfo
 
+from .registry import record_table_names
 from .fields import Coded, DateValue, Derived, ExactCopy, RecordKey, RecordTableName, References
 
 KINDS = {str: "string", int: "integer", float: "number", bool: "boolean", dt.date: "date"}
@@ -80,8 +81,6 @@ def field_spec(name: str, info: FieldInfo) -> FieldSpec:
         else:
             _read_constraint(item, facts)
     if facts.pop("record_table", False):
-        from .table import record_table_names  # resolved once every table is declared
-
         facts["enum"], facts["vocabulary"] = tuple(record_table_names()), RECORD_TABLE_VOCABULARY
     if isinstance(base, type) and issubclass(base, enum.Enum):
         facts["enum"], facts["vocabulary"] = tuple(member.value for member in base), base.__name__

@@ -12,6 +12,7 @@ import pandas as pd
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model, model_validator
 
 from .field_spec import FieldSpec, field_spec, markers, nullable
+from .registry import record_table_names
 from .fields import ArticleId, DateValue, Derived, ExactCopy, IsoDate, LineNumber, RecordKey, RecordTableName, References, text
 from .vocabularies import DateBasis, DatePrecision, Vocabulary
 
@@ -106,14 +107,6 @@ def record_link(prefix: str, table_what: str, key_what: str, *, computed: bool =
         f"{prefix}_table": wrap(record_table(table_what)),
         f"{prefix}_id": wrap(Annotated[str, Field(description=key_what), RecordKey(f"{prefix}_table")]),
     }
-
-
-@cache
-def record_table_names() -> tuple[str, ...]:
-    """Every table whose rows people write (kinds source and record), in declaration order."""
-    from .tables import TABLES  # the declarations import this module
-
-    return tuple(name for name, table in TABLES.items() if table.annotated)
 
 
 def date_fields(prefix: str, what: str) -> dict[str, Any]:

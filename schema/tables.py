@@ -23,6 +23,7 @@ from .fields import (
     text,
 )
 from .dates import date_bounds
+from .registry import declare
 from .table import (
     NOTE,
     PROVENANCE,
@@ -693,3 +694,4 @@ TABLES: dict[str, Table] = {t.name: t for t in (
     COMMITMENTS, FIGURES, CLAIMS, RELATIONS, LIST_ITEMS, COMPARISONS, COMPARISON_READINGS, REFERENCES,
     EVIDENCE, CITATIONS, CLAIM_SUBJECTS,
 )}
+declare(TABLES)

@@ -1,6 +1,6 @@
 """Publishing is atomic: a failure at any step of ``build`` leaves the previous datapackage/ intact and no temporary folders.
 
-Failures are injected into ``pipeline.publish``: the Nth table file write (cleanly, or after writing part
+Failures are injected into ``pipeline.publish.publish``: the Nth table file write (cleanly, or after writing part
 of the file), the descriptor, and each rename of the swap. Resource paths are generated from table names;
 a name that would lead outside the package folder is refused before anything is written.
 """
@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import publish as publishing
-from pipeline.atomic import clean_leftovers, exchange
+from pipeline.publish import publish as publishing
+from pipeline.publish.atomic import clean_leftovers, exchange
 from pipeline.dataset import Dataset, assemble
-from pipeline.publish import UnsafePath, descriptor_of, publish, resource_path, safe_path
+from pipeline.publish.publish import UnsafePath, descriptor_of, publish, resource_path, safe_path
 from schema.tables import TABLES
 
 from .conftest import ROOT, copy_project, tree_bytes

@@ -12,8 +12,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from japan_us_summit._layout import CARD, CROISSANT, DESCRIPTOR
-from schema.arrow_schema import arrow_schema
-from schema.docs import data_dictionary
+from forms.arrow_schema import arrow_schema
+from forms.data_dictionary import data_dictionary
 from pipeline.project import version
 from schema.table import TableKind
 from schema.tables import TABLES

@@ -2,24 +2,37 @@
 
 from __future__ import annotations
 
-import argparse
 import subprocess
 import sys
 import tomllib
 
+import click
 from packaging.specifiers import SpecifierSet
 
 from tests.conftest import ROOT, load_build_cli
 
 
 def test_every_command_and_argument_has_a_help_text():
-    parser = load_build_cli()._parser()
-    (commands,) = [action for action in parser._actions if isinstance(action, argparse._SubParsersAction)]
-    assert [choice.dest for choice in commands._choices_actions] == list(commands.choices)
-    assert all(choice.help for choice in commands._choices_actions)
-    for name, command in commands.choices.items():
-        assert command.description, name
-        assert all(action.help for action in command._actions), name
+    group = load_build_cli().cli
+    assert group.help and all(option.help for option in group.params)
+    assert list(group.commands) == ["validate", "build", "coverage", "check", "diff", "release", "dist", "site"]
+    for name, command in group.commands.items():
+        assert command.short_help and command.help, name
+        for param in command.params:
+            if isinstance(param, click.Argument):  # click documents arguments in the command's own text
+                assert f"{param.name.upper()}: " in command.help, (name, param.name)
+            else:
+                assert param.help, (name, param.name)
+
+
+def test_help_lists_every_command_with_its_text_and_a_usage_error_exits_2(run_build, tmp_path):
+    code, out, _ = run_build(tmp_path, "--help")
+    group = load_build_cli().cli
+    assert code == 0 and all(name in out for name in group.commands)
+    code, out, _ = run_build(tmp_path, "site", "--help")
+    assert code == 0 and "OUT: output folder (default: site/ in the checkout)." in out
+    code, _, err = run_build(tmp_path, "release", "huge")
+    assert code == 2 and "huge" in err and "major" in err
 
 
 def test_the_version_guard_matches_requires_python():
@@ -40,7 +53,7 @@ def test_an_older_python_gets_one_line_and_exit_1_before_any_import_that_needs_a
         "try:\n"
         "    runpy.run_path('build.py', run_name='__main__')\n"
         "finally:\n"
-        "    print(sorted(name for name in ('argparse', 'filelock', 'pipeline', 'schema') if name in sys.modules))\n"
+        "    print(sorted(name for name in ('click', 'filelock', 'pipeline', 'schema') if name in sys.modules))\n"
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert (done.returncode, done.stdout, done.stderr) == (1, "[]\n", "error: build.py needs Python 3.11 or newer; this is 3.10\n")

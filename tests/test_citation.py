@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pipeline.yaml_source import load_records
+from pipeline.load.yaml_source import load_records
 from schema import package
 
 from .conftest import ROOT

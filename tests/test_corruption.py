@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 import yaml
 
-from pipeline.yaml_source import YamlError, load_records
+from pipeline.load.yaml_source import YamlError, load_records
 from schema.tables import TABLES
 
 from .conftest import tree_bytes

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import yaml
 
-from pipeline.coverage import split_sentences
+from pipeline.check.coverage import split_sentences
 
 LINE_6 = "Consequently, her administration will rely on other MPs to approve laws, adding a layer of difficulty to her leadership."
 

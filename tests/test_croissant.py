@@ -15,8 +15,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from japan_us_summit._layout import CARD, CROISSANT
-from schema.croissant import DATA_TYPES, RAI_STATEMENTS, RAI_TEXTS
-from schema import card_text
+from forms.croissant import DATA_TYPES, RAI_STATEMENTS, RAI_TEXTS
+from forms import card_text
 from schema.tables import TABLES
 
 from .conftest import ROOT

@@ -15,8 +15,8 @@ import pytest
 import yaml
 
 from japan_us_summit._layout import CARD
-from schema.dataset_card import size_category
-from schema import card_text
+from forms.dataset_card import size_category
+from forms import card_text
 from schema.tables import TABLES
 
 from .conftest import ROOT, copy_project, run_build_process, tree_bytes
@@ -130,7 +130,7 @@ def test_load_dataset_reads_every_table_offline_as_its_parquet_file(tmp_path: Pa
 
 def test_check_reports_the_card_and_croissant_stale_when_a_hand_written_section_changes(tmp_path: Path):
     root = copy_project(tmp_path / "project")
-    uses = root / "schema" / "card" / "uses.md"
+    uses = root / "forms" / "card" / "uses.md"
     uses.write_text(uses.read_text(encoding="utf-8") + "- Another use.\n", encoding="utf-8")
     code, _, err = run_build_process(root, "check")
     assert code == 1

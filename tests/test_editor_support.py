@@ -13,8 +13,8 @@ from pathlib import Path, PurePosixPath
 import pytest
 import yaml
 
-from pipeline.annotation_schemas import annotation_files, check, schema_name
-from schema.json_schemas import SCHEMA_DIR, json_schemas, schema_path
+from pipeline.check.annotation_schemas import annotation_files, check, schema_name
+from forms.json_schemas import SCHEMA_DIR, json_schemas, schema_path
 
 from .conftest import ROOT, copy_project
 from .test_bad_input import mutate
@@ -93,7 +93,7 @@ def test_the_hook_reports_a_missing_schema_line_a_stray_file_and_a_wrong_record(
     people.write_text(people.read_text(encoding="utf-8").split("\n", 1)[1], encoding="utf-8")  # schema line gone
     mutate(root, "annotations/locations.yaml", "kind: city", "kind: planet")
     (root / "annotations" / "notes.yaml").write_text("[]\n", encoding="utf-8")
-    done = subprocess.run([sys.executable, "-m", "pipeline.annotation_schemas", "annotations/people.yaml",
+    done = subprocess.run([sys.executable, "-m", "pipeline.check.annotation_schemas", "annotations/people.yaml",
                            "annotations/locations.yaml", "annotations/notes.yaml"], cwd=root, capture_output=True, text=True)
     assert done.returncode == 1
     assert ("annotations/people.yaml:1: the first line is '# People the articles mention, named or not. One record per "

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 
-import pipeline.atomic
-from pipeline import data_diff
+import pipeline.publish.atomic
+from pipeline.release import data_diff
 from tests.conftest import copy_project, load_build_cli, tree_bytes
 
 OUTPUTS = ("datapackage", "DATA.md", "schema/json", "CHANGELOG.md", "pyproject.toml", "CITATION.cff", "releases")
@@ -58,7 +58,7 @@ def test_ctrl_c_says_so_exits_130_and_changes_nothing(repo, run_build, monkeypat
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("pipeline.publish.write_tables", interrupted)
+    monkeypatch.setattr("pipeline.publish.publish.write_tables", interrupted)
     code, out, err = run_build(repo, "build")
     assert (code, err.strip().splitlines()[-1]) == (130, "interrupted; nothing was changed")
     assert "Traceback" not in err
@@ -69,7 +69,7 @@ def test_a_full_disk_during_release_changes_nothing(repo, run_build, monkeypatch
     stale(repo)
     assert run_build(repo, "build")[0] == 0
     before = outputs(repo)
-    real_stage = pipeline.atomic.stage
+    real_stage = pipeline.publish.atomic.stage
 
     def disk_full(path: Path, data):
         if path.name == "CHANGELOG.md":  # one of the last files release writes

@@ -26,8 +26,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.publish import descriptor_of
-from pipeline.yaml_source import Located, YamlError, load_records, plain
+from pipeline.publish.publish import descriptor_of
+from pipeline.load.yaml_source import Located, YamlError, load_records, plain
 from schema.tables import TABLES
 
 from .conftest import copy_project, load_build_cli, tree_bytes

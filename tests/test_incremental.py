@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import pipeline.incremental as incremental
-import pipeline.records as records
+import pipeline.load.records as records
 from pipeline.incremental import CACHE_DIR
 
 from .conftest import ROOT, run_build_process, tree_bytes

@@ -9,7 +9,7 @@ import tomllib
 
 import pytest
 
-from pipeline.yaml_source import load_records
+from pipeline.load.yaml_source import load_records
 from schema import package
 
 from .conftest import ROOT

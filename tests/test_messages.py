@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import annotation_schemas
-from pipeline.anchoring import closest_passage, differences
+from pipeline.check import annotation_schemas
+from pipeline.load.anchoring import closest_passage, differences
 
 from .conftest import copy_project, load_build_cli
 

@@ -13,9 +13,9 @@ import pytest
 
 from schema import vocabularies
 from schema.annotation import annotation_model
-from schema.arrow_schema import arrow_schema
-from schema.frictionless_schema import table_schema
-from schema.pandera_schema import pandera_schema
+from forms.arrow_schema import arrow_schema
+from forms.frictionless_schema import table_schema
+from forms.pandera_schema import pandera_schema
 from schema.tables import TABLES
 from schema.vocabularies import Vocabulary
 

@@ -177,7 +177,7 @@ def test_every_record_of_every_record_table_has_a_page_quoting_its_evidence(site
 
 def test_sentences_no_claim_quotes_are_marked(site):
     claims = {name for name, table in TABLES.items() if table.accounts_for_sentences}
-    from pipeline.coverage import split_sentences
+    from pipeline.check.coverage import split_sentences
 
     for article in rows("articles"):
         expected = 0

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.anchoring import AnchorError, anchor
-from pipeline.yaml_source import YamlError, load_records
+from pipeline.load.anchoring import AnchorError, anchor
+from pipeline.load.yaml_source import YamlError, load_records
 from schema.dates import date_bounds
 from tests.conftest import ROOT
 
@@ -79,7 +79,7 @@ def test_yaml_refuses_unsafe_or_ambiguous_input(raw, line, message):
 
 def _shape(value):
     """A loaded value with every line mark, for comparing two loaders exactly."""
-    from pipeline.yaml_source import Located
+    from pipeline.load.yaml_source import Located
 
     if isinstance(value, Located):
         return ("record", value.line, sorted(value.key_lines.items()), [(k, _shape(v)) for k, v in value.items()])
@@ -90,7 +90,7 @@ def _shape(value):
 
 def _same_or_unsure(text: str) -> None:
     """The fast loader builds exactly what the careful one builds, or declines."""
-    from pipeline import yaml_source
+    from pipeline.load import yaml_source
 
     try:
         fast = yaml_source._fast_records(text)
@@ -100,7 +100,7 @@ def _same_or_unsure(text: str) -> None:
 
 
 def test_the_fast_loader_builds_what_the_careful_one_builds_for_every_annotation_file():
-    from pipeline import yaml_source
+    from pipeline.load import yaml_source
 
     for path in sorted((ROOT / "annotations").glob("*.yaml")):
         text = path.read_text(encoding="utf-8")

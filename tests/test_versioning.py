@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.project import version
-from pipeline.releases import bump_level, bumped, step_needed
-from pipeline.schema_changes import Level, classify, required_level
+from pipeline.release.releases import bump_level, bumped, step_needed
+from pipeline.release.schema_changes import Level, classify, required_level
 
 from .conftest import ROOT, run_build_process
 from .test_bad_input import mutate
@@ -217,7 +217,7 @@ def test_check_words_a_version_step_plainly(repo, run_build):
 
 
 def test_versions_are_parsed_by_packaging_and_must_be_plain():
-    from pipeline.releases import parse
+    from pipeline.release.releases import parse
 
     assert parse("0.10.2") > parse("0.9.12") and parse("1.2.3").release == (1, 2, 3)
     for text in ("1.2", "1.2.3rc1", "01.2.3", "v1.2.3", "1.2.3.4"):

@@ -1,6 +1,6 @@
 """The pre-commit hook: each annotation file against its table's JSON Schema (``schema/json/``), with jsonschema.
 
-    python -m pipeline.annotation_schemas [FILE ...]    (default: every annotation file)
+    python -m pipeline.check.annotation_schemas [FILE ...]    (default: every annotation file)
 
 A file's table comes from its path (``annotations/<table>.yaml``, or any file under ``annotations/<table>/``),
 and its first line must name that table's schema, as YAML editors read it. Each problem is one line,
@@ -17,13 +17,13 @@ from pathlib import Path, PurePosixPath
 
 from jsonschema import Draft202012Validator, ValidationError
 
+from forms.json_schemas import annotated_models, modeline, schema_path
 from japan_us_summit._suggest import did_you_mean
-from schema.json_schemas import annotated_models, modeline, schema_path
 from schema.tables import TABLES
 
-from .problems import Problem
-from .project import ANNOTATIONS_DIR, ROOT
-from .yaml_source import YamlError, field_label, line_at, load_records
+from pipeline.problems import Problem
+from pipeline.project import ANNOTATIONS_DIR, ROOT
+from pipeline.load.yaml_source import YamlError, field_label, line_at, load_records
 
 
 def schema_name(relative: PurePosixPath) -> str | None:

@@ -7,8 +7,8 @@ import pandera.pandas as pa
 from japan_us_summit._layout import pandas_types
 
 from .arrow_schema import ARROW_TYPES
-from .field_spec import FieldSpec
-from .table import Table
+from schema.field_spec import FieldSpec
+from schema.table import Table
 
 
 def pandas_dtype(kind: str) -> object:

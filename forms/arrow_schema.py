@@ -6,8 +6,8 @@ from functools import cache
 
 import pyarrow as pa
 
-from .field_spec import FieldSpec
-from .table import Table
+from schema.field_spec import FieldSpec
+from schema.table import Table
 
 ARROW_TYPES = {
     "string": pa.string(),

@@ -16,9 +16,9 @@ from pathlib import PurePosixPath
 
 from pydantic import TypeAdapter
 
-from .annotation import NoFactSentence, annotation_model
-from .table import Row
-from .tables import TABLES
+from schema.annotation import NoFactSentence, annotation_model
+from schema.table import Row
+from schema.tables import TABLES
 
 SCHEMA_DIR = "schema/json"  # relative to the project root
 NO_FACT = "no_fact_sentences"  # annotations/no_fact_sentences.yaml: not a table, but written like one

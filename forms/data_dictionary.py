@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .tables import TABLES
+from schema.tables import TABLES
 
 
 def _constraints(spec) -> str:

@@ -1,5 +1,5 @@
 """Generate the dataset card (the package's README.md, in the Hugging Face layout) from the table declarations,
-the built package and the hand-written sections in ``schema/card/``."""
+the built package and the hand-written sections in ``forms/card/``."""
 
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from japan_us_summit._layout import resource_path
 
-from . import card_text, package
-from .field_spec import FieldSpec
-from .table import Table, TableKind
-from .tables import TABLES
+from . import card_text
+from schema import package
+from schema.field_spec import FieldSpec
+from schema.table import Table, TableKind
+from schema.tables import TABLES
 
 TEMPLATE = "dataset_card.md.j2"
 SIZE_BOUNDS = ("1K", "10K", "100K", "1M", "10M", "100M", "1B", "10B", "100B", "1T")  # Hugging Face's bins, 10**3 to 10**12

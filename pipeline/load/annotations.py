@@ -19,9 +19,9 @@ from japan_us_summit._suggest import did_you_mean
 from schema.fields import PATTERN_WORDS, ExactCopy
 from schema.table import Row, RuleError, Table
 
-from .problems import Problem, shown
-from .project import ANNOTATIONS_DIR
-from .yaml_source import Located, YamlError, field_label, line_at, load_records
+from pipeline.problems import Problem, shown
+from pipeline.project import ANNOTATIONS_DIR
+from pipeline.load.yaml_source import Located, YamlError, field_label, line_at, load_records
 
 NO_FACT_FILE = f"{ANNOTATIONS_DIR}/no_fact_sentences.yaml"  # read by the coverage report
 INVISIBLE = {"Cc", "Zl", "Zp"}  # control characters and line or paragraph separators

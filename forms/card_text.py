@@ -1,4 +1,4 @@
-"""The dataset card's hand-written sections, one Markdown file each in ``schema/card/``: written once, shown
+"""The dataset card's hand-written sections, one Markdown file each in ``forms/card/``: written once, shown
 by the card and carried by Croissant as its responsible-AI (RAI) properties."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ FOLDER = Path(__file__).resolve().parent / "card"
 
 
 def section(name: str) -> str:
-    """The text of ``schema/card/<name>.md``."""
+    """The text of ``forms/card/<name>.md``."""
     return (FOLDER / f"{name}.md").read_text(encoding="utf-8").strip()
 
 

@@ -12,10 +12,11 @@ from typing import Any
 
 from japan_us_summit._layout import resource_path
 
-from . import card_text, package
-from .field_spec import FieldSpec
-from .table import Table
-from .tables import TABLES
+from . import card_text
+from schema import package
+from schema.field_spec import FieldSpec
+from schema.table import Table
+from schema.tables import TABLES
 
 CONFORMS_TO = ["http://mlcommons.org/croissant/1.1", "http://mlcommons.org/croissant/RAI/1.0"]
 CONTEXT = {  # the JSON-LD context of Croissant 1.1, with the RAI prefix (as mlcroissant writes it)

@@ -6,7 +6,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from .text_files import TextFileError, decode_text
+from pipeline.load.text_files import TextFileError, decode_text
 
 
 @dataclass(frozen=True)

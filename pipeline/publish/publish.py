@@ -15,15 +15,15 @@ import pyarrow.parquet as pq
 
 from japan_us_summit._layout import CARD, CROISSANT, DESCRIPTOR, FORMATS, is_plain_relative, resource_path
 from schema import package
-from schema.arrow_schema import arrow_schema
-from schema.croissant import croissant
-from schema.dataset_card import dataset_card
-from schema.frictionless_schema import table_schema
+from forms.arrow_schema import arrow_schema
+from forms.croissant import croissant
+from forms.dataset_card import dataset_card
+from forms.frictionless_schema import table_schema
 from schema.table import TableKind, table_of_kind
 from schema.tables import TABLES
 
-from .atomic import STAGING_PREFIX, exchange
-from .dataset import Dataset
+from pipeline.publish.atomic import STAGING_PREFIX, exchange
+from pipeline.dataset import Dataset
 
 DATAPACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 

@@ -28,8 +28,8 @@ import yaml
 from japan_us_summit import _export, _site
 from japan_us_summit._files import DataPackage
 
-from .project import PACKAGE_DIR
-from .releases import CITATION
+from pipeline.project import PACKAGE_DIR
+from pipeline.release.releases import CITATION
 
 SUMS = "SHA256SUMS"
 ZENODO = ".zenodo.json"

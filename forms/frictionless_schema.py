@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .field_spec import FieldSpec
-from .table import Table
+from schema.field_spec import FieldSpec
+from schema.table import Table
 
 TABLE_SCHEMA_PROFILE = "https://datapackage.org/profiles/2.0/tableschema.json"
 

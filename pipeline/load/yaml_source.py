@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from .text_files import TextFileError, decode_text
+from pipeline.load.text_files import TextFileError, decode_text
 
 BOOL_TAG = "tag:yaml.org,2002:bool"
 INT_TAG = "tag:yaml.org,2002:int"

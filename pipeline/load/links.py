@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .annotations import WrittenRecord
-from .assembly import Assembly, Where, links
+from pipeline.load.annotations import WrittenRecord
+from pipeline.assembly import Assembly, Where, links
 
 
 def link_rows(assembly: Assembly, item: WrittenRecord) -> None:

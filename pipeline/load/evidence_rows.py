@@ -10,11 +10,11 @@ from japan_us_summit._suggest import did_you_mean
 from schema.annotation import EvidenceRef
 from schema.table import ARTICLE, LINE, TableKind
 
-from .anchoring import AnchorError, anchor
-from .annotations import WrittenRecord
-from .assembly import Assembly, Where, only
-from .derive import evidence_id
-from .yaml_source import Located
+from pipeline.load.anchoring import AnchorError, anchor
+from pipeline.load.annotations import WrittenRecord
+from pipeline.assembly import Assembly, Where, only
+from pipeline.load.derive import evidence_id
+from pipeline.load.yaml_source import Located
 
 Span = tuple[dict[str, Any], Where]
 

@@ -7,7 +7,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from .problems import shown
+from pipeline.problems import shown
 
 CONTEXT_CHARS = 32
 _SPACES = re.compile(r"[ \t\n]+")

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from schema.table import LINE_TEXT, SOURCE_FILE, SOURCE_LINE_COUNT, SOURCE_SHA256, Table, TableKind
 
-from .annotations import WrittenRecord
-from .assembly import Assembly, Where, links, only
-from .derive import with_dates
-from .links import link_rows
-from .problems import Problem
-from .project import ANNOTATIONS_DIR, SOURCES_DIR
-from .sources import Source, SourceError, read_source
+from pipeline.load.annotations import WrittenRecord
+from pipeline.assembly import Assembly, Where, links, only
+from pipeline.load.derive import with_dates
+from pipeline.load.links import link_rows
+from pipeline.problems import Problem
+from pipeline.project import ANNOTATIONS_DIR, SOURCES_DIR
+from pipeline.load.sources import Source, SourceError, read_source
 
 
 def read_sources(assembly: Assembly, table: Table) -> None:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import pandera.pandas as pandera
 
-from schema.pandera_schema import pandera_schema
+from forms.pandera_schema import pandera_schema
 from schema.table import Table
 
-from .assembly import Assembly, Where, duplicate_message
-from .problems import shown
-from .project import ANNOTATIONS_DIR
+from pipeline.assembly import Assembly, Where, duplicate_message
+from pipeline.problems import shown
+from pipeline.project import ANNOTATIONS_DIR
 
 
 def table_problems(assembly: Assembly, table: Table, frame: pd.DataFrame) -> None:

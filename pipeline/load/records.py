@@ -16,17 +16,17 @@ from pathlib import Path
 import pyarrow as pa
 
 from schema.annotation import EVIDENCE
-from schema.arrow_schema import bare_schema
+from forms.arrow_schema import bare_schema
 from schema.table import ARTICLE, LINE, Table, TableKind
 from schema.tables import TABLES
 
-from .annotations import WrittenRecord, load_file
-from .assembly import Assembly, Where, duplicate_message, links, only
-from .derive import with_dates
-from .evidence_rows import anchored_evidence, well_formed_refs
-from .links import link_rows
-from .problems import Problem
-from .sources import Source
+from pipeline.load.annotations import WrittenRecord, load_file
+from pipeline.assembly import Assembly, Where, duplicate_message, links, only
+from pipeline.load.derive import with_dates
+from pipeline.load.evidence_rows import anchored_evidence, well_formed_refs
+from pipeline.load.links import link_rows
+from pipeline.problems import Problem
+from pipeline.load.sources import Source
 
 
 @dataclass(frozen=True)

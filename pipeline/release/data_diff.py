@@ -15,7 +15,7 @@ from schema.tables import TABLES
 
 from japan_us_summit._layout import DESCRIPTOR, PACKAGE_DIR, resource_path
 
-from .releases import RELEASES_DIR
+from pipeline.release.releases import RELEASES_DIR
 
 
 @dataclass

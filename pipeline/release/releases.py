@@ -11,9 +11,9 @@ from typing import Any
 import tomlkit
 from packaging.version import InvalidVersion, Version
 
-from .problems import Problem
-from .project import DESCRIPTOR, PACKAGE_DIR, version
-from .schema_changes import Level
+from pipeline.problems import Problem
+from pipeline.project import DESCRIPTOR, PACKAGE_DIR, version
+from pipeline.release.schema_changes import Level
 
 RELEASES_DIR = "releases"
 CHANGELOG = "CHANGELOG.md"

@@ -7,7 +7,7 @@ from typing import Any
 from schema.dates import date_bounds
 from schema.table import Table, date_prefixes
 
-from .anchoring import Anchor
+from pipeline.load.anchoring import Anchor
 
 
 def with_dates(table: Table, values: dict[str, Any]) -> dict[str, Any]:

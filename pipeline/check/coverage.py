@@ -17,11 +17,11 @@ from schema.annotation import NoFactSentence
 from schema.table import ARTICLE, LINE, TableKind, sentence_accounting_tables, table_of_kind
 from schema.tables import TABLES
 
-from .anchoring import AnchorError, anchor
-from .annotations import NO_FACT_FILE
-from .dataset import Dataset
-from .problems import InvalidInput, Problem
-from .yaml_source import YamlError, load_records
+from pipeline.load.anchoring import AnchorError, anchor
+from pipeline.load.annotations import NO_FACT_FILE
+from pipeline.dataset import Dataset
+from pipeline.problems import InvalidInput, Problem
+from pipeline.load.yaml_source import YamlError, load_records
 
 
 ACCOUNTING = sentence_accounting_tables(TABLES)
