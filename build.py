@@ -385,7 +385,10 @@ def dist_command(run: dict) -> int:
         return 1
     with _one_writer(root):
         try:
-            written = write_dist(root, dataset.version, root / "dist")
+            from provenance_site.load import load_package
+            from provenance_site.render import render_site
+
+            written = write_dist(root, dataset.version, root / "dist", lambda folder: render_site(load_package(root / PACKAGE_DIR), folder))
         except DistError as error:
             print(f"error: {error}", file=sys.stderr)
             return 1

@@ -6,14 +6,18 @@ from __future__ import annotations
 import csv
 import io
 import json
+import zipfile
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 import japan_us_summit as jus
-from japan_us_summit import _terminal
+from japan_us_summit import _site, _terminal
+from japan_us_summit._files import DataPackage
 from japan_us_summit.cli import cli
+
+from .conftest import ROOT
 
 
 def invoke(*args: str, columns: int = 80):
@@ -105,7 +109,22 @@ def test_an_unknown_record_or_table_names_the_closest():
     assert result.exit_code == 2 and "'peple' is not a table (did you mean 'people'?" in result.stderr
 
 
-def test_site_writes_the_provenance_site_into_a_new_folder(tmp_path: Path):
+@pytest.fixture
+def shipped_site(tmp_path: Path, monkeypatch) -> Path:
+    """The site archive a wheel made by `build.py dist` carries, made the same way and put where the package looks."""
+    from pipeline.release.distribution import _site_archive
+    from provenance_site.load import load_package
+    from provenance_site.render import render_site
+
+    package = DataPackage(ROOT / "datapackage")  # the checkout's own data, which its renderer reads
+    monkeypatch.setattr(jus, "_package", lambda: package)
+    archive = tmp_path / "site.zip"
+    _site_archive(lambda folder: render_site(load_package(package.folder), folder), package.descriptor["version"], archive)
+    monkeypatch.setattr(_site, "shipped", lambda: archive)
+    return archive
+
+
+def test_site_writes_the_shipped_site_into_a_new_folder(tmp_path: Path, shipped_site: Path):
     result = invoke("site", str(tmp_path / "site"))
     assert result.exit_code == 0, result.stderr
     pages = list((tmp_path / "site").rglob("*.html"))
@@ -115,3 +134,13 @@ def test_site_writes_the_provenance_site_into_a_new_folder(tmp_path: Path):
     refused = invoke("site", str(tmp_path / "mine"))
     assert refused.exit_code == 1 and "is not an empty folder" in refused.stderr
     assert (tmp_path / "mine" / "thesis.txt").read_text() == "mine"
+
+
+def test_a_site_of_another_version_or_none_is_refused(tmp_path: Path, shipped_site: Path, monkeypatch):
+    with zipfile.ZipFile(shipped_site, "a") as archive:
+        archive.comment = _site.comment("0.0.1")
+    result = invoke("site", str(tmp_path / "old"))
+    assert result.exit_code == 1 and "not of data version" in result.stderr and not (tmp_path / "old").exists()
+    monkeypatch.setattr(_site, "shipped", lambda: None)
+    result = invoke("site", str(tmp_path / "none"))
+    assert result.exit_code == 1 and "carries no site" in result.stderr

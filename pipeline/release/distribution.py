@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import yaml
@@ -75,12 +76,9 @@ def zenodo(citation: dict) -> dict:
     return metadata
 
 
-def _site_archive(root: Path, version: str, target: Path) -> None:
-    from provenance_site.load import load_package
-    from provenance_site.render import render_site
-
+def _site_archive(render: Callable[[Path], object], version: str, target: Path) -> None:
     with tempfile.TemporaryDirectory() as folder:
-        render_site(load_package(root / PACKAGE_DIR), Path(folder))
+        render(Path(folder))
         deterministic_zip(Path(folder), target, comment=_site.comment(version))
 
 
@@ -106,14 +104,15 @@ def _previous(out: Path) -> list[Path]:
     return [out / name for name in names if "/" not in name and name not in ("", ".", "..")] + [sums]
 
 
-def write_dist(root: Path, version: str, out: Path) -> list[Path]:
-    """Write every release file for ``version`` into ``out``; the files written, SHA256SUMS last."""
+def write_dist(root: Path, version: str, out: Path, render: Callable[[Path], object]) -> list[Path]:
+    """Write every release file for ``version`` into ``out``; the files written, SHA256SUMS last. ``render`` writes
+    the provenance site into an empty folder (the site's renderer is a floor above this one)."""
     out.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".dist-", dir=out))
     artifact = root / SITE_ARTIFACT
     try:
         site = staging / f"japan-us-summit-{version}-site.zip"
-        _site_archive(root, version, site)
+        _site_archive(render, version, site)
         shutil.copyfile(site, artifact)
         try:
             _build_package(root, staging)

@@ -1,8 +1,8 @@
 """The provenance site, shipped with the package as one archive (``site.zip``, built from the same data by
 ``python build.py dist``), and written out by ``japan-us-summit site``.
 
-The archive's comment names the data version it was built from; a site of another version is refused. In a
-checkout without the archive, the site is rendered from the checkout's data package instead.
+The archive's comment names the data version it was built from; a site of another version is refused. A
+checkout has no archive (``python build.py site`` renders one there).
 """
 
 from __future__ import annotations
@@ -38,7 +38,8 @@ def write(package: DataPackage, out: Path) -> int:
         raise DataFileError(f"{out} exists and is not an empty folder; name a new folder for the site")
     archive = shipped()
     if archive is None:
-        return _render(package, out)
+        raise DataFileError(f"this installation carries no site ({ARCHIVE}): install a wheel made by "
+                            "`python build.py dist`, or run `python build.py site` in a checkout")
     version = package.descriptor["version"]
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
@@ -60,16 +61,3 @@ def write(package: DataPackage, out: Path) -> int:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return sum(name.endswith(".html") for name in names)
-
-
-def _render(package: DataPackage, out: Path) -> int:
-    """Render the site from the data package (a checkout: the renderer is beside the data)."""
-    try:
-        from provenance_site import SiteError, build
-    except ImportError:
-        raise DataFileError(f"this installation carries no site ({ARCHIVE}): install a wheel made by "
-                            "`python build.py dist`, or run `python build.py site` in a checkout") from None
-    try:
-        return sum(path.suffix == ".html" for path in build(package.folder, out))
-    except SiteError as error:
-        raise DataFileError(str(error)) from None
