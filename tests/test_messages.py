@@ -18,7 +18,7 @@ from .conftest import copy_project, load_build_cli
 
 # One mistake per record, so that no mistake hides another: (file, text after which to look, old, new).
 MISTAKES = {
-    "date": ("annotations/meetings.yaml", "- meeting_id: takaichi-trump-tokyo-talks", "date: 2025-10-28", "date: 2025/10/28"),
+    "date": ("annotations/meetings.yaml", "- meeting_id: takaichi-trump-tokyo-talks", "start_date: 2025-10-28", "start_date: 2025/10/28"),
     "vocabulary": ("annotations/locations.yaml", "- location_id: tokyo", "kind: city", "kind: ctiy"),
     "field": ("annotations/locations.yaml", "- location_id: osaka", "parent_location_id: japan", "parent_locaton_id: japan"),
     "id": ("annotations/person_roles.yaml", "- role_id: xi-leader-preview", "person_id: xi-jinping", "person_id: xi-jinpeng"),

@@ -200,7 +200,18 @@ def test_stale_outputs_fail_check_until_rebuilt_and_released(repo, run_build):
     assert "~ asian-tour-nations: measure" in out
 
 
+def released(repo: Path, run_build) -> Path:
+    """``repo`` with whatever the working tree holds released and committed, so that nothing changed since."""
+    code, _, err = run_build(repo, "check")
+    if code != 0:
+        needed = re.search(r"release (major|minor|patch)`", err).group(1)
+        assert run_build(repo, "release", needed)[0] == 0
+        commit(repo, "release what was pending")
+    return repo
+
+
 def test_a_release_with_no_change_is_refused_and_check_says_so_plainly(repo, run_build):
+    released(repo, run_build)
     before = {name: (repo / name).read_bytes() for name in ("pyproject.toml", "CHANGELOG.md", "CITATION.cff")}
     code, out, err = run_build(repo, "release", "patch")
     assert code == 1 and "Nothing changed since release" in err and "no release made" in err
@@ -210,6 +221,7 @@ def test_a_release_with_no_change_is_refused_and_check_says_so_plainly(repo, run
 
 
 def test_check_words_a_version_step_plainly(repo, run_build):
+    released(repo, run_build)
     mutate(repo, "annotations/figures.yaml", "measure: Number of countries on Trump's Asian tour", "measure: Countries toured")
     assert run_build(repo, "build")[0] == 0
     code, _, err = run_build(repo, "check")
