@@ -7,6 +7,7 @@
     python build.py diff [REF]                rows added, removed and changed since REF (default: the last release)
     python build.py release {major,minor,patch}  bump the version, build, snapshot the schema, open the CHANGELOG entry
     python build.py site [OUT]                write the provenance site (default: site/) from the published datapackage/
+    python build.py dist                      write what a release publishes into dist/ (wheel, sdist, data, SQLite, site, SHA256SUMS)
 """
 
 from __future__ import annotations
@@ -46,7 +47,9 @@ from pipeline.publish.atomic import clean_leftovers, commit, discard, stage
 from pipeline.project import DATA_DICTIONARY, DESCRIPTOR, LOCK_FILE, PACKAGE_DIR, ROOT
 from pipeline.release.releases import (
     CHANGELOG,
+    NEED_WORDS,
     ReleaseError,
+    STEP_WORDS,
     CITATION,
     RELEASES_DIR,
     bump_level,
@@ -179,11 +182,11 @@ def _check(root: Path, dataset: Dataset) -> int:
     for change in changes:
         print(f"  {change}")
     if step < needed:
-        print(f"Version {dataset.version} is a {step} step from the last release {released}, but the changes need a "
-              f"{needed} release: run `python build.py release {needed}`.", file=sys.stderr)
+        print(f"Version {dataset.version} is {STEP_WORDS[step]} the last release {released}, but the changes need "
+              f"{NEED_WORDS[needed]}: run `python build.py release {needed}`.", file=sys.stderr)
         failed = True
     if not failed:
-        print(f"Up to date: version {dataset.version} (last release {released}; changes since need: {needed}).")
+        print(f"Up to date: version {dataset.version} (last release {released}; the changes since need {NEED_WORDS[needed]}).")
     return 1 if failed else 0
 
 
@@ -193,6 +196,9 @@ def _release(root: Path, dataset: Dataset, level: Level) -> int:
 
     released, changes = _changes_since_release(root, dataset)
     needed = step_needed(released, required_level(changes))
+    if not changes:
+        print(f"Nothing changed since release {released} (schemas and data files are identical): no release made.", file=sys.stderr)
+        return 1
     if level < needed:
         for change in changes:
             print(f"  {change}", file=sys.stderr)
@@ -227,7 +233,8 @@ def _release(root: Path, dataset: Dataset, level: Level) -> int:
         commit(staged)  # renames only: pyproject.toml, which makes the release, goes last
     for path in _outdated_schemas(root, generated):
         path.unlink()
-    print(f"Released {new} (was {released}). Review CHANGELOG.md, commit, and tag v{new}.\n{summary}")
+    print(f"Released {new} (was {released}).\n{summary}\nReview CHANGELOG.md, commit, then tag the release:\n"
+          f"  git tag -a v{new} -m 'Release {new}'")
     return 0
 
 
@@ -377,6 +384,33 @@ def diff_command(run: dict, ref: str | None) -> int:
 @click.pass_obj
 def release_command(run: dict, level: str) -> int:
     return _write(run, release=Level[level.upper()])
+
+
+@_command("dist", "write what a release publishes into dist/: wheel, sdist, zipped data package, SQLite, site archive, "
+                  ".zenodo.json and SHA256SUMS; refused while check fails")
+@click.pass_obj
+def dist_command(run: dict) -> int:
+    from pipeline.release.distribution import DistError, write_dist  # imported here: only this command builds wheels
+
+    root = run["root"]
+    try:
+        dataset = _assemble(root, use_cache=run["use_cache"])
+    except InvalidInput as error:
+        return _print_problems(error.problems)
+    if _check(root, dataset) != 0:
+        print("dist publishes only a checked release: fix what check lists first.", file=sys.stderr)
+        return 1
+    with _one_writer(root):
+        try:
+            from provenance_site.load import load_package
+            from provenance_site.render import render_site
+
+            written = write_dist(root, dataset.version, root / "dist", lambda folder: render_site(load_package(root / PACKAGE_DIR), folder))
+        except DistError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 1
+    print(f"Wrote {len(written)} files to {root / 'dist'}/:\n" + "\n".join(f"  {p.name}" for p in written))
+    return 0
 
 
 @_command("site", "write the static provenance site from the published datapackage/")

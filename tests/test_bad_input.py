@@ -31,13 +31,13 @@ CASES = {
         "annotations/locations.yaml",
         "  kind: sea\n",
         "  kind: sea\n  depth: deep\n",
-        r"locations\[east-china-sea\]\.depth: unknown field \(expected one of: location_id, name, kind",
+        r"locations\[east-china-sea\]\.depth: unknown field \((?:did you mean [^?]*\? )?expected one of: location_id, name, kind",
     ),
     "dangling reference": (
         "annotations/person_roles.yaml",
         "person_id: xi-jinping\n  title: Leader of China",
         "person_id: xi-jinpeng\n  title: Leader of China",
-        r"person_roles\[xi-leader-preview\]\.person_id: 'xi-jinpeng' does not resolve \(expected a person_id of people\)",
+        r"person_roles\[xi-leader-preview\]\.person_id: 'xi-jinpeng' does not resolve \((?:did you mean 'xi-jinping'\? )?expected a person_id of people\)",
     ),
     "duplicate id": (
         "annotations/locations.yaml",

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import ValidationError
+
+from japan_us_summit._suggest import did_you_mean
 from schema.annotation import EvidenceRef
 from schema.table import ARTICLE, LINE, TableKind
 
@@ -29,7 +32,8 @@ def anchored_evidence(assembly: Assembly, item: WrittenRecord, refs: list[tuple[
         source = assembly.sources.get(ref.article)
         if source is None:
             if ref.article not in assembly.invalid_ids[sources] and sources not in assembly.unreadable:
-                fail("article", f"unknown article {ref.article!r} (expected one of: {', '.join(sorted(assembly.sources))})")
+                hint = did_you_mean(ref.article, assembly.sources)
+                fail("article", f"unknown article {ref.article!r} ({hint + ' ' if hint else ''}expected one of: {', '.join(sorted(assembly.sources))})")
             ok = False  # a source that is there but unusable is reported once, at its row
             continue
         text = source.line(ref.line)
@@ -38,7 +42,9 @@ def anchored_evidence(assembly: Assembly, item: WrittenRecord, refs: list[tuple[
             ok = False
             continue
         if ref.field is not None and not table.annotated_field(ref.field):
-            fail("field", f"{ref.field!r} is not an annotated field of {table.name}")
+            annotated = [name for name in table.fields if table.annotated_field(name)]
+            hint = did_you_mean(ref.field, annotated)
+            fail("field", f"{ref.field!r} is not an annotated field of {table.name} ({hint + ' ' if hint else ''}expected one of: {', '.join(annotated)})")
             ok = False
         try:
             found = anchor(text, ref.quote, ref.occurrence)
