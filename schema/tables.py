@@ -263,6 +263,8 @@ def _external_values_cite_a_reference(frames: Frames) -> Iterator[Finding]:
     positions: dict[str, dict[str, Any]] = {}
     for table, record, field in zip(external["record_table"], external["record_id"], external["field"]):
         field = field if isinstance(field, str) else None
+        if field is not None and TABLES[table].fields[field].external:
+            continue  # reported above, once, as a value that always comes from outside
         if (table, record, field) not in cited:
             if table not in positions:
                 positions[table] = dict(zip(frames[table][TABLES[table].primary_key[0]], frames[table].index))
