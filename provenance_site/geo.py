@@ -15,6 +15,7 @@ OUTLINES = Path(__file__).resolve().parent / "outlines" / "land-50m.json"
 WIDTH = 800  # SVG user units across the map
 MARGIN_DEGREES = 3.0  # around the outermost places
 MIN_SPAN = (16.0, 10.0)  # degrees of longitude and latitude shown at least, so a lone place has surroundings
+NEAR = 25.0  # degrees: places closer than this (in longitude and latitude) share a panel
 
 Point = tuple[float, float]  # (longitude, latitude)
 
@@ -52,6 +53,27 @@ def region(points: list[Point]) -> Region:
     grow_y = max(0.0, MIN_SPAN[1] - (north - south + 2 * MARGIN_DEGREES)) / 2
     return Region(west - MARGIN_DEGREES - grow_x, max(-90.0, south - MARGIN_DEGREES - grow_y),
                   east + MARGIN_DEGREES + grow_x, min(90.0, north + MARGIN_DEGREES + grow_y))
+
+
+def groups(points: list[Point]) -> list[list[int]]:
+    """The indexes of ``points`` in groups of places near each other (single linkage within ``NEAR`` degrees),
+    the largest group first, so that far-apart places each get a panel instead of one map of half the world."""
+    parent = list(range(len(points)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            i = parent[i]
+        return i
+
+    for i, a in enumerate(points):
+        for j in range(i):
+            b = points[j]
+            if abs(a[0] - b[0]) < NEAR and abs(a[1] - b[1]) < NEAR:
+                parent[root(i)] = root(j)
+    found: dict[int, list[int]] = {}
+    for i in range(len(points)):
+        found.setdefault(root(i), []).append(i)
+    return sorted(found.values(), key=lambda g: (-len(g), min(points[i][0] for i in g)))
 
 
 @cache

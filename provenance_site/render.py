@@ -150,7 +150,7 @@ class Pages:
             see_also.append(("The two readings side by side", f"comparisons.html#c-{key[1]}"))
         if key[0] == READINGS:
             see_also.append(("The two readings side by side", f"comparisons.html#c-{row['comparison_id']}"))
-        if key[0] == MEETINGS and row.get("date_earliest"):
+        if key[0] == MEETINGS and row.get("start_date_earliest"):
             see_also.append(("On the timeline", f"timeline.html#m-{key[1]}"))
         table = TABLES[key[0]]
         return {
@@ -258,16 +258,19 @@ class Pages:
                     unplaced.append(ref)
                 else:
                     placed.append((ref, row))
-        if not placed:
-            return {"root": "", "markers": [], "unplaced": unplaced, "path": "", "width": geo.WIDTH, "height": 0}
-        box = geo.region([(row[geo.LONGITUDE], row[geo.LATITUDE]) for _, row in placed])
-        markers = []
-        for ref, row in placed:
-            x, y = box.project((row[geo.LONGITUDE], row[geo.LATITUDE]))
-            markers.append({"ref": ref, "x": x, "y": y, "latitude": row[geo.LATITUDE], "longitude": row[geo.LONGITUDE],
-                            "geonames_id": row.get("geonames_id"), "subdivision_code": row.get("subdivision_code")})
-        return {"root": "", "markers": markers, "unplaced": unplaced, "path": geo.land_path(box),
-                "width": geo.WIDTH, "height": box.height, "box": box}
+        points = [(row[geo.LONGITUDE], row[geo.LATITUDE]) for _, row in placed]
+        panels = []
+        for group in geo.groups(points):
+            box = geo.region([points[i] for i in group])
+            markers = []
+            for i in group:
+                ref, row = placed[i]
+                x, y = box.project(points[i])
+                markers.append({"ref": ref, "x": x, "y": y, "latitude": row[geo.LATITUDE], "longitude": row[geo.LONGITUDE],
+                                "geonames_id": row.get("geonames_id"), "subdivision_code": row.get("subdivision_code")})
+            panels.append({"box": box, "height": box.height, "path": geo.land_path(box), "markers": markers})
+        return {"root": "", "panels": panels, "unplaced": unplaced, "width": geo.WIDTH,
+                "markers": [m for panel in panels for m in panel["markers"]]}
 
     def index(self) -> dict[str, Any]:
         site, package = self.site, self.site.package

@@ -78,7 +78,7 @@ def test_each_broken_identifier_is_reported_at_its_line(project, run_build, case
 def test_the_published_identifiers_agree_with_their_sources():
     """Every published GeoNames id, point and ISO code is the copy's and pycountry's; every Wikidata id is named
     by a reference its record cites."""
-    references = {r["reference_id"]: r for r in pq.read_table(PACKAGE / "parquet" / "references.parquet").to_pylist()}
+    references = {r["reference_id"]: r for r in pq.read_table(PACKAGE / "parquet" / "external_references.parquet").to_pylist()}
     citations = pq.read_table(PACKAGE / "parquet" / "citations.parquet").to_pylist()
     places = pq.read_table(PACKAGE / "parquet" / "locations.parquet").to_pylist()
     with_points = [p for p in places if p["latitude"] is not None]
