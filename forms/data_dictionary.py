@@ -21,6 +21,10 @@ def _constraints(spec) -> str:
         parts.append(f"references `{spec.references}`")
     if spec.derived:
         parts.append("computed by the build")
+    if spec.scheme:
+        parts.append(f"scheme {spec.scheme.name} ({spec.scheme.maintainer}); checked: {spec.scheme.checked}")
+    if spec.external:
+        parts.append("from outside the articles: the record cites a reference for it")
     return "; ".join(parts)
 
 
@@ -35,6 +39,13 @@ def data_dictionary(row_counts: dict[str, int], version: str) -> str:
         "|---|---:|---|",
     ]
     lines += [f"| [`{name}`](#{name}) | {row_counts[name]} | {table.description} |" for name, table in TABLES.items()]
+    lines += ["", "## Identifier schemes", "",
+              "The fields that hold an identifier or a coordinate of a public scheme, so the rows can be joined with other "
+              "datasets; each value says how it is known (its evidence basis) and, where it comes from outside the "
+              "articles, cites the page or copy it was read from (`citations`). Empty where no source was found.", "",
+              "| field | scheme | maintained by | checked |", "|---|---|---|---|"]
+    lines += [f"| `{name}.{field}` | {spec.scheme.name} | {spec.scheme.maintainer} | {spec.scheme.checked} |"
+              for name, table in TABLES.items() for field, spec in table.fields.items() if spec.scheme]
     for name, table in TABLES.items():
         lines += [
             "",

@@ -70,9 +70,17 @@ def _tables(descriptor: dict[str, Any], rows: dict[str, int]) -> list[dict[str, 
     ]
 
 
-def dataset_card(descriptor: dict[str, Any], rows: dict[str, int], released: str | None, languages: list[str]) -> str:
+def identifiers(filled: dict[tuple[str, str], int], rows: dict[str, int]) -> list[dict[str, Any]]:
+    """Every field of a public identifier or coordinate scheme, with how many of its table's rows give a value."""
+    return [{"table": name, "field": field, "scheme": spec.scheme, "filled": filled.get((name, field), 0), "rows": rows[name]}
+            for name, table in TABLES.items() for field, spec in table.fields.items() if spec.scheme]
+
+
+def dataset_card(descriptor: dict[str, Any], rows: dict[str, int], released: str | None, languages: list[str],
+                 filled: dict[tuple[str, str], int]) -> str:
     """The card's Markdown, front matter included, for the package described by ``descriptor``, with ``rows`` rows
-    per table, released on ``released`` (if it was), whose articles are in ``languages``."""
+    per table, released on ``released`` (if it was), whose articles are in ``languages``; ``filled`` counts the
+    values of each (table, field)."""
     vocabularies = {spec.vocabulary: spec.enum for table in TABLES.values() for spec in table.fields.values() if spec.vocabulary}
     return _environment().get_template(TEMPLATE).render(
         package=package,
@@ -88,4 +96,5 @@ def dataset_card(descriptor: dict[str, Any], rows: dict[str, int], released: str
         copied=[f"{name}.{field}" for name, table in TABLES.items() for field, spec in table.fields.items() if spec.exact_copy],
         vocabularies=dict(sorted(vocabularies.items())),
         citation=package.citation(descriptor["version"], released),
+        identifiers=identifiers(filled, rows),
     )
