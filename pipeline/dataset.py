@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
@@ -16,11 +17,13 @@ from schema.tables import TABLES
 
 from pipeline.load.annotations import NO_FACT_FILE, unknown_files
 from pipeline.assembly import Assembly
+from pipeline.check.agreement import score
 from pipeline.check.cross_checks import Unchecked, all_findings
 from pipeline.problems import InvalidInput
 from pipeline.project import version
 from pipeline.incremental import record_results
 from pipeline.load.records import records
+from pipeline.load.second_annotation import dataset_records, second_records
 from pipeline.release.releases import changelog_date
 from pipeline.load.source_files import read_sources, source_lines
 from pipeline.load.sources import Source
@@ -35,6 +38,7 @@ class Dataset:
     sources: dict[str, Source]
     version: str
     released: str | None = None
+    agreement: dict[str, Any] | None = None  # the second annotation's agreement with the data; None when there is none
 
     def row_counts(self) -> dict[str, int]:
         return {name: table.num_rows for name, table in self.tables.items()}
@@ -78,7 +82,16 @@ def _assemble(root: Path, use_cache: bool) -> Dataset:
     if assembly.problems:
         raise InvalidInput(assembly.problems)
     current = version(root)
-    return Dataset({name: _published(TABLES[name], frames[name]) for name in TABLES}, assembly.sources, current, changelog_date(root, current))
+    published = {name: _published(TABLES[name], frames[name]) for name in TABLES}
+    return Dataset(published, assembly.sources, current, changelog_date(root, current), _agreement(root, published, assembly.sources))
+
+
+def _agreement(root: Path, published: dict[str, pa.Table], sources: dict[str, Source]) -> dict[str, Any] | None:
+    """The second annotation scored against the published tables; None when there is no second annotation."""
+    second = second_records(root, TABLES, sources)
+    if second is None:
+        return None
+    return score(TABLES, dataset_records(TABLES, {name: table.to_pylist() for name, table in published.items()}), second)
 
 
 def _published(table: Table, frame: pd.DataFrame) -> pa.Table:

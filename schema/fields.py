@@ -60,6 +60,7 @@ class RecordKey:
 ID_PATTERN = r"^[a-z0-9]+(?:--?[a-z0-9]+)*$"  # words joined by "-"; "--" joins compound ids
 ISO_DATE_PATTERN = r"^[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?$"
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
+TEXT_PATTERN = r"^\S(?:.*\S)?$"  # free text: never empty, never padded
 
 
 def _country_code(code: str) -> str:
@@ -107,7 +108,7 @@ def reference(table: str, what: str) -> type[str]:
 def text(what: str, max_length: int = 2000) -> type[str]:
     """Free text; never empty, never padded."""
     return Annotated[
-        str, Field(min_length=1, max_length=max_length, pattern=r"^\S(?:.*\S)?$", description=what)
+        str, Field(min_length=1, max_length=max_length, pattern=TEXT_PATTERN, description=what)
     ]
 
 
