@@ -3,6 +3,7 @@
     python build.py validate [--format json]  check everything; exit 1 listing every problem
     python build.py build                     validate, then write datapackage/, DATA.md and schema/json/
     python build.py coverage                  evidence coverage of every sentence; exit 1 if one is unaccounted for
+    python build.py agreement [--format json] the blind second annotation's agreement with the data, per table
     python build.py check                     fail if datapackage/, DATA.md or schema/json/ is stale, or the version bump is too small
     python build.py diff [REF]                rows added, removed and changed since REF (default: the last release)
     python build.py release {major,minor,patch}  bump the version, build, snapshot the schema, open the CHANGELOG entry
@@ -40,6 +41,7 @@ import click
 from filelock import FileLock, Timeout
 
 from pipeline.release import data_diff
+from pipeline.check.agreement import report as agreement_report
 from pipeline.check.coverage import coverage, report
 from pipeline.dataset import Dataset, assemble
 from pipeline.problems import InvalidInput, Problem
@@ -96,7 +98,7 @@ def _summary(dataset: Dataset) -> str:
 def _generated(dataset: Dataset) -> dict[str, str]:
     """The files generated beside the package, by path relative to the root: the data dictionary and the JSON
     Schemas of the annotation files."""
-    return {DATA_DICTIONARY: data_dictionary(dataset.row_counts(), dataset.version), **json_schemas()}
+    return {DATA_DICTIONARY: data_dictionary(dataset.row_counts(), dataset.version, dataset.agreement), **json_schemas()}
 
 
 def _outdated_schemas(root: Path, generated: dict[str, str]) -> list[Path]:
@@ -330,6 +332,19 @@ def coverage_command(run: dict) -> int:
     sentences = coverage(run["root"], dataset)
     print(report(sentences))
     return 0 if all(s.accounted_for for s in sentences) else 1
+
+
+@_command("agreement", "the agreement of the blind second annotation with the data, per table (the build publishes it)")
+@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text: a table per table; json: the figures the build writes to datapackage/agreement.json")
+@click.pass_obj
+def agreement_command(run: dict, output: str) -> int:
+    try:
+        dataset = _assemble(run["root"], use_cache=run["use_cache"])
+    except InvalidInput as error:
+        return _print_problems(error.problems)
+    print(json.dumps(dataset.agreement, indent=2) if output == "json" else agreement_report(dataset.agreement))
+    return 0
 
 
 @_command("check", "fail if datapackage/ or DATA.md is stale, or if the version bump is smaller than the changes need")

@@ -230,3 +230,23 @@ def grouped(rows: Iterable[Mapping[str, Any]], table_column: str, key_column: st
     for row in rows:
         result.setdefault((row[table_column], row[key_column]), []).append(row)
     return result
+
+
+def _shown(value: float | None) -> str:
+    return "-" if value is None else f"{value:.3f}"
+
+
+def report(agreement: dict[str, Any] | None) -> str:
+    """The figures as text: one line per table, then the kappa of each of its vocabulary fields."""
+    if agreement is None:
+        return "Not measured: there is no second annotation (write one, blind, into agreement/second_annotation/<table>.yaml)."
+    lines = [f"{'table':<22}{'data':>6}{'second':>8}{'matched':>9}{'precision':>11}{'recall':>8}{'F1':>7}{'fields':>8}"]
+    for name, t in agreement["tables"].items():
+        lines.append(f"{name:<22}{t['dataset_records']:>6}{t['second_records']:>8}{t['matched']:>9}{_shown(t['precision']):>11}"
+                     f"{_shown(t['recall']):>8}{_shown(t['f1']):>7}{_shown(t['field_agreement']):>8}")
+        kappas = [f"{field} {_shown(f['kappa'])}" for field, f in t["fields"].items() if "kappa" in f]
+        if kappas:
+            lines.append(f"  kappa: {', '.join(kappas)}")
+    lines.append("fields: share of agreeing values over the matched records' fields that are not free text; "
+                 "kappa '-': undefined (one category)")
+    return "\n".join(lines)
