@@ -22,7 +22,7 @@ def figures(agreement: dict[str, Any] | None) -> str:
     if agreement is None:
         return NOT_MEASURED
     lines = [
-        f"Matched pairs share a Jaccard index above {agreement['method']['match_threshold']:g}.",
+        f"Two records are matched when the Jaccard index of their evidence characters exceeds {agreement['method']['match_threshold']:g}.",
         "",
         "| table | records (data) | records (second) | matched | precision | recall | F1 | field agreement |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",

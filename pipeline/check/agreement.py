@@ -197,8 +197,15 @@ def _likeness(table: Table, tables: Mapping[str, Table], mapping: Mapping[str, M
     skipped = (REFERENCE, LIST) if mapping is None else ()
     names = [name for name, kind in compared_fields(table, tables).items() if kind not in skipped]
 
+    seen: dict[tuple[bool, str], dict[str, Any]] = {}
+
+    def comparable(record: Record, is_second: bool) -> dict[str, Any]:
+        if (is_second, record.key) not in seen:
+            seen[is_second, record.key] = _comparable(table, tables, record, (mapping or {}) if is_second else None)
+        return seen[is_second, record.key]
+
     def likeness(second: Record, data: Record) -> float:
-        ours, theirs = _comparable(table, tables, data, None), _comparable(table, tables, second, mapping or {})
+        ours, theirs = comparable(data, False), comparable(second, True)
         return sum(ours[name] == theirs[name] for name in names) / len(names) if names else 0.0
 
     return likeness
