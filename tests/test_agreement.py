@@ -20,7 +20,7 @@ ORGS = "organizations"  # a record table with a vocabulary field (kind), a value
 def org(key: str, start: int, kind: str, country: str | None = None, parent: str | None = None, line: int = 1) -> Record:
     """An organization quoted by one span of ten characters at ``start`` on ``line``."""
     values = {"name": key.upper(), "kind": kind, "country_code": country, "parent_organization_id": parent, "note": None}
-    return Record(key=key, values=values, spans=(("art", line, start, start + 10),), links={"citations": ()})
+    return Record(key=key, values=values, spans=(("art", line, start, start + 10, None),), links={"citations": ()})
 
 
 DATA = [
@@ -82,7 +82,7 @@ def test_ids_in_link_lists_are_compared_through_the_match():
     def claim(key: str, subject: str, span_start: int) -> Record:
         values = {name: None for name, spec in TABLES["claims"].fields.items() if TABLES["claims"].annotated_field(name)}
         about = ({"subject_table": ORGS, "subject_id": subject, "note": None},)
-        return Record(key, values | {"claim_id": key}, (("art", 2, span_start, span_start + 30),), {"about": about, "citations": ()})
+        return Record(key, values | {"claim_id": key}, (("art", 2, span_start, span_start + 30, None),), {"about": about, "citations": ()})
 
     data = {ORGS: DATA, "claims": [claim("says", "c", 0)]}
     agreeing = {ORGS: [org("c2", 40, "government", "US")], "claims": [claim("says2", "c2", 5)]}
@@ -163,3 +163,15 @@ def test_the_agreement_command_prints_every_covered_table(project, run_build, ou
     else:
         name, data, second, matched = out.splitlines()[1].split()[:4]
         assert name == "people" and data == second == matched
+
+
+def test_a_span_that_supports_a_field_tells_records_apart_by_that_field():
+    # "a ceasefire agreement between Thai and Cambodian forces": "Thai and Cambodian forces" starts at 30,
+    # "Thai" at 30, "Cambodian" at 39. By characters alone the second annotation's "cambodian" (quoting
+    # "Thai and Cambodian forces") is the data's "thai" (the same quote); the country spans say otherwise.
+    def forces(key: str, start: int, code_at: int, code_length: int) -> Record:
+        return Record(key, {}, (("art", 8, start, 55, None), ("art", 8, code_at, code_at + code_length, "country_code")))
+
+    data = [forces("thai", 30, 30, 4), forces("cambodian", 39, 39, 9)]
+    second = [forces("thai2", 0, 30, 4), forces("cambodian2", 30, 39, 9)]
+    assert match(data, second) == {"thai2": "thai", "cambodian2": "cambodian"}

@@ -1,7 +1,8 @@
 """Agreement of a second, independent annotation with the dataset, table by table.
 
 Records of one table are matched by their evidence: each record is the set of characters its evidence spans
-cover (article, line, offset), and the pairing that maximizes the summed Jaccard index of those sets is found
+cover (article, line, offset), plus those characters again, marked with the field, for each span that supports
+one field (so that two records quoting one phrase, each for a different value, are told apart), and the pairing that maximizes the summed Jaccard index of those sets is found
 with the Hungarian method (``scipy.optimize.linear_sum_assignment``); a pair counts as a match when its sets
 share more than ``MATCH_THRESHOLD`` of their union (0: at least one character, the "partial match" of span
 evaluation). Records of equal overlap (two records quoting the same spans) are told apart by how many of their
@@ -40,7 +41,7 @@ EMPTY = "(empty)"  # the category of an empty value, for kappa
 
 VOCABULARY, REFERENCE, VALUE, TEXT, LIST = "vocabulary", "reference", "value", "text", "list"
 
-Span = tuple[str, int, int, int]  # article, line, char_start, char_end (end-exclusive)
+Span = tuple[str, int, int, int, str | None]  # article, line, char_start, char_end (end-exclusive), the field it supports
 
 
 @dataclass(frozen=True)
@@ -53,8 +54,10 @@ class Record:
     links: Mapping[str, tuple[Mapping[str, Any], ...]] = field(default_factory=dict)
 
     @cached_property
-    def characters(self) -> frozenset[tuple[str, int, int]]:
-        return frozenset((article, line, at) for article, line, start, end in self.spans for at in range(start, end))
+    def characters(self) -> frozenset[tuple[str, int, int, str | None]]:
+        """Every character the spans cover, and again marked with its field where a span supports one."""
+        return frozenset((article, line, at, marked) for article, line, start, end, field in self.spans
+                         for marked in {None, field} for at in range(start, end))
 
 
 UNMATCHED = "unmatched"  # a second-annotation id whose record has no partner becomes (UNMATCHED, id): equal to no dataset id
@@ -73,11 +76,11 @@ def match(data: Sequence[Record], second: Sequence[Record], threshold: float = M
         return {}
     where: dict[tuple[str, int], set[int]] = {}
     for column, record in enumerate(data):
-        for article, line, _, _ in record.spans:
+        for article, line, *_ in record.spans:
             where.setdefault((article, line), set()).add(column)
     overlap, weights = np.zeros((len(second), len(data))), np.zeros((len(second), len(data)))
     for row, record in enumerate(second):
-        for column in sorted({c for article, line, _, _ in record.spans for c in where.get((article, line), ())}):
+        for column in sorted({c for article, line, *_ in record.spans for c in where.get((article, line), ())}):
             overlap[row, column] = jaccard(record.characters, data[column].characters)
             weights[row, column] = overlap[row, column] + (TIE_BREAK * likeness(record, data[column]) if likeness and overlap[row, column] else 0)
     rows, columns = linear_sum_assignment(weights, maximize=True)

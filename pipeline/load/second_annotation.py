@@ -37,7 +37,7 @@ def dataset_records(tables: Mapping[str, Table], rows: Mapping[str, list[dict[st
             Record(
                 key=row[key],
                 values=_written(table, row),
-                spans=tuple((s[ARTICLE], s[LINE], s["char_start"], s["char_end"]) for s in spans.get((name, row[key]), [])),
+                spans=tuple((s[ARTICLE], s[LINE], s["char_start"], s["char_end"], s["field"]) for s in spans.get((name, row[key]), [])),
                 links={list_name: tuple(items.get((name, row[key]), ())) for list_name, items in links.items()},
             )
             for row in rows[name]
@@ -66,7 +66,7 @@ def _spans(item: WrittenRecord, sources: Mapping[str, Source], problems: list[Pr
         except AnchorError as error:
             fail("quote", str(error))
             continue
-        spans.append((ref.article, ref.line, found.char_start, found.char_end))
+        spans.append((ref.article, ref.line, found.char_start, found.char_end, ref.field))
     return tuple(spans)
 
 
