@@ -77,7 +77,7 @@ def test_descriptor_names_every_file_with_its_size_and_hash():
         assert resource["hash"] == "sha256:" + hashlib.sha256(data).hexdigest()
         assert resource["mediatype"] in ("text/csv", "application/vnd.apache.parquet")
         paths.add(resource["path"])
-    written = {p for p in tree_bytes(PACKAGE) if p not in (DESCRIPTOR, CARD, CROISSANT)}  # the metadata beside the data
+    written = {p for p in tree_bytes(PACKAGE) if p not in (DESCRIPTOR, CARD, CROISSANT, AGREEMENT)}  # the metadata beside the data
     assert paths == written
 
 
