@@ -27,8 +27,6 @@ from functools import cached_property
 from typing import Any
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
-from statsmodels.stats.inter_rater import cohens_kappa
 
 from schema.fields import TEXT_PATTERN
 from schema.field_spec import FieldSpec
@@ -72,6 +70,8 @@ def match(data: Sequence[Record], second: Sequence[Record], threshold: float = M
           likeness: Callable[[Record, Record], float] | None = None) -> dict[str, str]:
     """The second annotation's key -> the dataset key of its partner, for the pairs that match. Pairs of equal
     overlap are told apart by ``likeness`` (second record, dataset record -> 0..1), weighted by ``TIE_BREAK``."""
+    from scipy.optimize import linear_sum_assignment  # imported on use (as is statsmodels): validate loads, never scores
+
     if not data or not second:
         return {}
     where: dict[tuple[str, int], set[int]] = {}
@@ -149,6 +149,8 @@ def kappa(pairs: Sequence[tuple[Any, Any]]) -> float | None:
     categories = sorted({v for pair in labels for v in pair})
     if len(categories) < 2:
         return None
+    from statsmodels.stats.inter_rater import cohens_kappa
+
     index = {category: at for at, category in enumerate(categories)}
     table = np.zeros((len(categories), len(categories)))
     for first, second in labels:
