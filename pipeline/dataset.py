@@ -101,3 +101,14 @@ def _agreement(root: Path, published: dict[str, pa.Table], sources: dict[str, So
     if second is None or not scored:
         return None
     return score(TABLES, dataset_records(TABLES, {name: table.to_pylist() for name, table in published.items()}), second)
+
+
+def _published(table: Table, frame: pd.DataFrame) -> pa.Table:
+    """The table in publishing order: by primary key; evidence by record, keeping each record's order."""
+    if table.kind == TableKind.EVIDENCE:
+        table_column, key_column = table.record_keys[0]
+        order = {name: position for position, name in enumerate(TABLES)}
+        frame = frame.assign(_t=frame[table_column].map(order)).sort_values(["_t", key_column], kind="stable").drop(columns="_t")
+    else:
+        frame = frame.sort_values(list(table.primary_key), kind="stable")
+    return pa.Table.from_pandas(frame, schema=arrow_schema(table), preserve_index=False)
