@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from schema.tables import TABLES
+
+from .agreement import agreement_section
 
 
 def _constraints(spec) -> str:
@@ -28,8 +32,9 @@ def _constraints(spec) -> str:
     return "; ".join(parts)
 
 
-def data_dictionary(row_counts: dict[str, int], version: str) -> str:
-    """Markdown: every table with its row count and key, every field with type, constraints and description."""
+def data_dictionary(row_counts: dict[str, int], version: str, agreement: dict[str, Any] | None = None) -> str:
+    """Markdown: every table with its row count and key, every field with type, constraints and description; then
+    the agreement with the second annotation (None: not measured)."""
     lines = [
         "# Data dictionary",
         "",
@@ -60,4 +65,5 @@ def data_dictionary(row_counts: dict[str, int], version: str) -> str:
             description = spec.description.replace("|", "\\|")
             constraints = _constraints(spec).replace("|", "\\|")
             lines.append(f"| `{field}` | {spec.kind} | {'yes' if spec.required else ''} | {constraints} | {description} |")
+    lines += ["", "## Agreement", "", agreement_section(agreement)]
     return "\n".join(lines) + "\n"

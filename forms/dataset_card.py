@@ -11,6 +11,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from japan_us_summit._layout import resource_path
 
 from . import card_text
+from .agreement import agreement_section
 from schema import package
 from schema.field_spec import FieldSpec
 from schema.table import Table, TableKind
@@ -77,10 +78,10 @@ def identifiers(filled: dict[tuple[str, str], int], rows: dict[str, int]) -> lis
 
 
 def dataset_card(descriptor: dict[str, Any], rows: dict[str, int], released: str | None, languages: list[str],
-                 filled: dict[tuple[str, str], int]) -> str:
+                 filled: dict[tuple[str, str], int], agreement: dict[str, Any] | None = None) -> str:
     """The card's Markdown, front matter included, for the package described by ``descriptor``, with ``rows`` rows
     per table, released on ``released`` (if it was), whose articles are in ``languages``; ``filled`` counts the
-    values of each (table, field)."""
+    values of each (table, field); ``agreement`` holds the agreement figures (None: not measured)."""
     vocabularies = {spec.vocabulary: spec.enum for table in TABLES.values() for spec in table.fields.values() if spec.vocabulary}
     return _environment().get_template(TEMPLATE).render(
         package=package,
@@ -97,4 +98,5 @@ def dataset_card(descriptor: dict[str, Any], rows: dict[str, int], released: str
         vocabularies=dict(sorted(vocabularies.items())),
         citation=package.citation(descriptor["version"], released),
         identifiers=identifiers(filled, rows),
+        agreement=agreement_section(agreement),
     )

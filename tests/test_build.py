@@ -12,7 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from forms import web_annotations
-from japan_us_summit._layout import CARD, CROISSANT, DESCRIPTOR
+from japan_us_summit._layout import AGREEMENT, CARD, CROISSANT, DESCRIPTOR
 from forms.arrow_schema import arrow_schema
 from forms.data_dictionary import data_dictionary
 from pipeline.project import version
@@ -36,7 +36,8 @@ def test_build_twice_gives_byte_identical_files_equal_to_the_committed_package(p
 def test_data_dictionary_is_current():
     descriptor = json.loads((PACKAGE / "datapackage.json").read_text())
     counts = {name: pq.read_metadata(PACKAGE / "parquet" / f"{name}.parquet").num_rows for name in TABLES}
-    expected = data_dictionary(counts, descriptor["version"])
+    agreement = json.loads((PACKAGE / AGREEMENT).read_text()) if (PACKAGE / AGREEMENT).exists() else None
+    expected = data_dictionary(counts, descriptor["version"], agreement)
     assert (ROOT / "DATA.md").read_text(encoding="utf-8") == expected, "DATA.md is stale: run `python build.py build`"
     for name, table in TABLES.items():
         assert f"## {name}" in expected
@@ -78,7 +79,7 @@ def test_descriptor_names_every_file_with_its_size_and_hash():
         assert resource["mediatype"] in ("text/csv", "application/vnd.apache.parquet")
         paths.add(resource["path"])
     written = {p for p in tree_bytes(PACKAGE)  # less the metadata and the Web Annotation views beside the data
-               if p not in (DESCRIPTOR, CARD, CROISSANT) and not p.startswith(f"{web_annotations.FOLDER}/")}
+               if p not in (DESCRIPTOR, CARD, CROISSANT, AGREEMENT) and not p.startswith(f"{web_annotations.FOLDER}/")}
     assert paths == written
 
 
