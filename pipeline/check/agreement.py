@@ -30,7 +30,7 @@ import numpy as np
 
 from schema.fields import TEXT_PATTERN
 from schema.field_spec import FieldSpec
-from schema.table import Table
+from schema.table import Table, TableKind
 
 MATCH_THRESHOLD = 0.0  # a matched pair's Jaccard index must exceed this
 TIE_BREAK = 1e-9  # weight of field likeness in the matching: below any difference of two Jaccard indices of sets under 30,000 characters
@@ -101,10 +101,13 @@ def field_kind(spec: FieldSpec) -> str:
 
 
 def compared_fields(table: Table, tables: Mapping[str, Table]) -> dict[str, str]:
-    """Every field compared, with its kind: the written fields but the key, then each list of link items."""
+    """Every field compared, with its kind: the written fields but the key and those whose values come from outside
+    the articles (external fields), then each list of link items, less those that point into a table the second
+    annotation does not cover (``tables`` holds only the covered record tables, plus every link table)."""
     fields = {name: field_kind(spec) for name, spec in table.fields.items()
-              if table.annotated_field(name) and name not in table.primary_key}
-    return fields | {link.written_in: LIST for link in table.links(dict(tables))}
+              if table.annotated_field(name) and name not in table.primary_key and not spec.external}
+    return fields | {link.written_in: LIST for link in table.links(dict(tables))
+                     if all(spec.references in tables for spec in link.fields.values() if spec.references)}
 
 
 _LOOKALIKES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"})
@@ -227,6 +230,7 @@ def matches(tables: Mapping[str, Table], data: Mapping[str, Sequence[Record]], s
 def score(tables: Mapping[str, Table], data: Mapping[str, Sequence[Record]], second: Mapping[str, Sequence[Record]],
           threshold: float = MATCH_THRESHOLD) -> dict[str, Any]:
     """Figures per table, for every table the second annotation covers (``second`` has it, even with no record)."""
+    tables = {name: table for name, table in tables.items() if name in second or table.kind == TableKind.LINK}
     mapping = matches(tables, data, second, threshold)
     return {
         "method": {"matching": "Hungarian assignment maximizing the Jaccard index of evidence characters",
