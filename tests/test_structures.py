@@ -79,7 +79,7 @@ def test_an_open_interval_is_refused_with_the_forms_accepted(project, run_build)
     line = mutate(project, "annotations/meetings.yaml", "  end_date: 2025-11-01\n", "  end_date: 2025-10-31/..\n")
     err = problems(run_build, project)
     assert f"annotations/meetings.yaml:{line}: meetings[apec-meeting].end_date:" in err
-    assert "an interval A/B, or a set [A,B]" in err
+    assert "(expected a date written YYYY, YYYY-MM or YYYY-MM-DD" in err and "A/B for an interval, [A,B] for one of a set" in err
 
 
 def test_a_reversed_symmetric_relation_is_refused_as_a_duplicate(project, run_build):

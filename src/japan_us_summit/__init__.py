@@ -13,6 +13,8 @@ every read checks the file's size and SHA-256 against the descriptor first.
     jus.timeline()                             # events with the date range their precision allows
     jus.claims_about("people", "sanae-takaichi")  # who asserts what about a record, and how sure
     jus.comparisons()                          # each point where the articles differ, readings side by side
+    jus.record("people", "sanae-takaichi")     # one record: its values, evidence, claims and relations
+    jus.search("Abe")                          # every value that contains the text, in every table
     jus.facts("relations", voice="reported")   # records only reported (a "widely regarded" relation), not stated
     print(jus.verify())                        # are the shipped files intact?
 
@@ -26,7 +28,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import _evidence, _load, _views
+from . import _evidence, _load, _records, _views
 from ._errors import REINSTALL, DataFileError, MissingBackendError, UnknownRecordError, UnknownTableError, UnsafePathError
 from ._files import DataPackage, FileCheck, Verification, data_folder
 
@@ -52,6 +54,8 @@ __all__ = [
     "facts",
     "load",
     "path",
+    "record",
+    "search",
     "tables",
     "timeline",
     "verify",
@@ -130,6 +134,19 @@ def comparisons() -> pandas.DataFrame:
     ``reading_<article>`` and ``recorded_<article>``, the article id with ``_`` for ``-`` so that no column name
     needs quoting in SQL (``reading_kyodo_summit_report``; empty where the article omits the point)."""
     return _views.comparisons(_package())
+
+
+def record(table: str, record_id: str) -> _records.Record:
+    """Record ``record_id`` of ``table`` with all that is said about it: ``.values`` (field -> value), ``.evidence``
+    (as ``evidence()`` gives it; None for a table without evidence), ``.claims`` (as ``claims_about()``) and
+    ``.relations`` (the rows of ``relations`` where it is the subject or the object)."""
+    return _records.record(_package(), table, record_id)
+
+
+def search(text: str, *, tables: list[str] | None = None) -> list[dict[str, Any]]:
+    """Every text value containing ``text`` (case ignored) in ``tables`` (default: all), as dicts with ``table``,
+    ``id`` (the primary key, parts joined by "/"), ``field`` and ``text`` (the match in context)."""
+    return _records.search(_package(), text, tables)
 
 
 def path(name: str, format: str = "parquet") -> Path:
