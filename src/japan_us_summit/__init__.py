@@ -15,6 +15,7 @@ every read checks the file's size and SHA-256 against the descriptor first.
     jus.comparisons()                          # each point where the articles differ, readings side by side
     jus.record("people", "sanae-takaichi")     # one record: its values, evidence, claims and relations
     jus.search("Abe")                          # every value that contains the text, in every table
+    jus.facts("relations", voice="reported")   # records only reported (a "widely regarded" relation), not stated
     print(jus.verify())                        # are the shipped files intact?
 
 ``__version__`` is the data package's version, read from the shipped descriptor on first use.
@@ -50,6 +51,7 @@ __all__ = [
     "describe",
     "descriptor",
     "evidence",
+    "facts",
     "load",
     "path",
     "record",
@@ -115,6 +117,16 @@ def timeline() -> pandas.DataFrame:
 def claims_about(table: str, record_id: str) -> pandas.DataFrame:
     """The claims about record ``record_id`` of ``table``: who asserts what, to whom, with what modality."""
     return _views.claims_about(_package(), table, record_id)
+
+
+def facts(table: str, *, voice: str | None = None) -> pandas.DataFrame:
+    """The records of ``table`` with who asserts them: ``voice`` is "article" when the article states the record
+    itself (no claim asserts it, or a claim in the article's own voice does) and "reported" when only claims of
+    others assert it (``claim_subjects.asserts``; for ``table="claims"``, the claim's own claimant);
+    ``asserted_by`` lists the asserting claims and ``attribution`` who reports whom, outermost first, following
+    ``claims.within_claim_id`` (``reported_consensus (widely)``). ``voice="article"`` or ``"reported"`` keeps
+    only those records."""
+    return _views.facts(_package(), table, voice)
 
 
 def comparisons() -> pandas.DataFrame:
