@@ -43,9 +43,9 @@ from pipeline.release import data_diff
 from pipeline.check.coverage import coverage, report
 from pipeline.dataset import Dataset, assemble
 from pipeline.problems import InvalidInput, Problem
-from pipeline.publish.atomic import clean_leftovers, commit, discard, stage
-from pipeline.project import DATA_DICTIONARY, DESCRIPTOR, LOCK_FILE, PACKAGE_DIR, ROOT
-from pipeline.publish.publish import descriptor_of, publish, write_package
+from pipeline.publish.journal import Change, JournalError, pending, recover
+from pipeline.project import DATA_DICTIONARY, DESCRIPTOR, JOURNAL, LOCK_FILE, PACKAGE_DIR, ROOT
+from pipeline.publish.publish import descriptor_of, journal_of, write_package
 from pipeline.release.releases import (
     CHANGELOG,
     ReleaseError,
@@ -104,28 +104,37 @@ def _outdated_schemas(root: Path, generated: dict[str, str]) -> list[Path]:
     return sorted(p for p in (root / SCHEMA_DIR).glob("*.schema.json") if p.relative_to(root).as_posix() not in generated)
 
 
-def _stage_generated(root: Path, generated: dict[str, str]) -> list[tuple[Path, Path]]:
-    (root / SCHEMA_DIR).mkdir(exist_ok=True)
-    staged = []
+def _publish(root: Path, dataset: Dataset, files: dict[Path, str | bytes], action: str) -> None:
+    """Publish the package and write ``files`` (those whose content changes), as one journalled change: everything
+    is staged and synced first, so a full disk changes nothing, and a crash during the renames is finished by the
+    next command."""
+    files = {path: data for path, data in files.items() if not _holds(path, data)}
+    change = Change(root / JOURNAL, action)
+    change.begin({root / PACKAGE_DIR: DESCRIPTOR}, list(files))
     try:
-        for relative, text in generated.items():
-            staged.append((stage(root / relative, text), root / relative))
+        write_package(dataset, change.new(root / PACKAGE_DIR))
+        for path, data in files.items():
+            change.stage(path, data)
+        change.ready()
     except BaseException:
-        discard(staged)
+        change.abandon()
         raise
-    return staged
+    change.apply()
+
+
+def _holds(path: Path, data: str | bytes) -> bool:
+    """Whether ``path`` already holds ``data``."""
+    try:
+        return path.read_bytes() == (data.encode("utf-8") if isinstance(data, str) else data)
+    except FileNotFoundError:
+        return False
 
 
 def _build(root: Path, dataset: Dataset) -> None:
-    """Publish the package, the data dictionary and the schemas; these are staged first, so a full disk changes nothing."""
+    """Publish the package, the data dictionary and the schemas."""
     generated = _generated(dataset)
-    staged = _stage_generated(root, generated)
-    try:
-        publish(dataset, root / PACKAGE_DIR)
-    except BaseException:
-        discard(staged)
-        raise
-    commit(staged)
+    (root / SCHEMA_DIR).mkdir(exist_ok=True)
+    _publish(root, dataset, {root / relative: text for relative, text in generated.items()}, f"build of {PACKAGE_DIR}/")
     for path in _outdated_schemas(root, generated):
         path.unlink()
 
@@ -202,19 +211,11 @@ def _release(root: Path, dataset: Dataset, level: Level) -> int:
             **{root / relative: text for relative, text in generated.items()},
             root / RELEASES_DIR / f"{new}.json": (package / DESCRIPTOR).read_bytes(),
             root / CHANGELOG: dated_changelog(root, new, summary, today),
-            root / "pyproject.toml": versioned_pyproject(root, new),
         }
         if (root / CITATION).exists():
             files[root / CITATION] = versioned_citation(root, new, today)
-        staged = []
-        try:
-            for path, data in files.items():
-                staged.append((stage(path, data), path))
-            publish(dataset, root / PACKAGE_DIR)
-        except BaseException:
-            discard(staged)
-            raise
-        commit(staged)  # renames only: pyproject.toml, which makes the release, goes last
+        files[root / "pyproject.toml"] = versioned_pyproject(root, new)  # last: it makes the release
+        _publish(root, dataset, files, f"release {new}")
     for path in _outdated_schemas(root, generated):
         path.unlink()
     print(f"Released {new} (was {released}). Review CHANGELOG.md, commit, and tag v{new}.\n{summary}")
@@ -223,17 +224,13 @@ def _release(root: Path, dataset: Dataset, level: Level) -> int:
 
 @contextlib.contextmanager
 def _one_writer(root: Path) -> Iterator[None]:
-    """Hold the project's writer lock (refusing at once if another build or release holds it) and clean up
-    whatever an interrupted one left behind."""
+    """Hold the project's writer lock, refusing at once if another build or release holds it."""
     lock = FileLock(root / LOCK_FILE)
     try:
         lock.acquire(timeout=0)
     except Timeout:
         raise Busy(f"another build or release is running in {root} (it holds {LOCK_FILE}); wait for it to finish and run this again") from None
     try:
-        for folder in (root, root / SCHEMA_DIR):
-            for line in clean_leftovers(folder, root / PACKAGE_DIR):
-                print(line, file=sys.stderr)
         yield
     finally:
         lock.release()
@@ -241,6 +238,25 @@ def _one_writer(root: Path) -> Iterator[None]:
 
 class Busy(Exception):
     """Another writer holds the lock."""
+
+
+def _recover(root: Path) -> None:
+    """Finish or undo, saying which, the change an interrupted build or release journalled (under the writer
+    lock: while another command holds it, its journal is its own business)."""
+    journals = [root / JOURNAL, journal_of(root / PACKAGE_DIR)]
+    if not any(pending(journal) for journal in journals):
+        return
+    lock = FileLock(root / LOCK_FILE)
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        return
+    try:
+        for journal in journals:
+            if (line := recover(journal)) is not None:
+                print(line, file=sys.stderr)
+    finally:
+        lock.release()
 
 
 FAULT_ADVICE = {
@@ -269,7 +285,7 @@ def main(argv: list[str] | None = None, root: Path = ROOT) -> int:
     except KeyboardInterrupt:
         print("interrupted; nothing was changed", file=sys.stderr)
         return 130
-    except (Busy, data_diff.GitError, ReleaseError) as error:
+    except (Busy, data_diff.GitError, ReleaseError, JournalError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     except OSError as error:
@@ -290,6 +306,7 @@ class _Commands(click.Group):
 @click.pass_context
 def cli(ctx: click.Context, no_cache: bool) -> None:
     ctx.obj = {"root": ctx.obj, "use_cache": not no_cache}
+    _recover(ctx.obj["root"])
 
 
 def _command(name: str, text: str, **kwargs):
@@ -371,7 +388,7 @@ def site_command(run: dict, out: Path | None) -> int:
     root = run["root"]
     out = out or root / "site"
     try:
-        pages = build_site(root / PACKAGE_DIR, out)
+        pages = build_site(root / PACKAGE_DIR, out, say=lambda line: print(line, file=sys.stderr))
     except SiteError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

@@ -12,6 +12,7 @@ SOURCES_DIR = "sources"  # the articles, as received
 ANNOTATIONS_DIR = "annotations"  # what people write
 DATA_DICTIONARY = "DATA.md"  # generated from the declarations
 LOCK_FILE = ".build.lock"  # held by the one command that may write at a time
+JOURNAL = ".build-journal.json"  # what a build or release is changing, while it renames
 
 
 def version(root: Path = ROOT) -> str:

@@ -187,7 +187,7 @@ class DataPackage:
             raise DataFileError(f"{path} cannot be read ({error.strerror}). {REINSTALL}") from None
         checked = (str(path), stamp, str(resource.get("hash")))
         if checked not in self._verified:
-            problem = _mismatch(resource, data)
+            problem = hash_mismatch(resource, data)
             if problem is not None:
                 raise DataFileError(f"{path} is corrupted: {problem}. {REINSTALL}")
             self._verified.add(checked)
@@ -201,7 +201,7 @@ class DataPackage:
         path = self.file(resource)
         try:
             data = path.read_bytes()
-            problem = _mismatch(resource, data) or _record_mismatch(self.folder, resource["path"], data)
+            problem = hash_mismatch(resource, data) or _record_mismatch(self.folder, resource["path"], data)
         except FileNotFoundError:
             problem = "missing"
         except OSError as error:
@@ -268,7 +268,7 @@ def _stamp(path: Path) -> tuple[int, int]:
     return status.st_size, status.st_mtime_ns
 
 
-def _mismatch(resource: dict[str, Any], data: bytes) -> str | None:
+def hash_mismatch(resource: dict[str, Any], data: bytes) -> str | None:
     """How ``data`` differs from the size and hash the descriptor records, or None."""
     expected_bytes, expected_hash = resource.get("bytes"), resource.get("hash")
     if expected_hash is None:
