@@ -42,13 +42,12 @@ from filelock import FileLock, Timeout
 from pipeline.release import data_diff
 from pipeline.check.coverage import coverage, report
 from pipeline.dataset import Dataset, assemble
-from pipeline.problems import InvalidInput, Problem
+from pipeline.problems import InvalidInput, Problem, UnreadableFile
 from pipeline.publish.journal import Change, JournalError, pending, recover
 from pipeline.project import DATA_DICTIONARY, DESCRIPTOR, JOURNAL, LOCK_FILE, PACKAGE_DIR, ROOT
 from pipeline.publish.publish import descriptor_of, journal_of, write_package
 from pipeline.release.releases import (
     CHANGELOG,
-    ReleaseError,
     CITATION,
     RELEASES_DIR,
     bump_level,
@@ -270,27 +269,43 @@ FAULT_ADVICE = {
 }
 
 
-def _fault(error: OSError) -> str:
-    """One line for a fault of the machine (not of the input): what failed, where, and what to do."""
-    where = f"{error.filename}: " if error.filename else ""
+def _fault(error: OSError) -> Problem:
+    """A fault of the machine (not of the input): what failed, where, and what to do."""
     advice = FAULT_ADVICE.get(error.errno, "")
-    return f"error: {where}{error.strerror or error}" + (f" ({advice})" if advice else "") + "; nothing was changed"
+    return Problem(file=str(error.filename or ""), message=f"{error.strerror or error}" + (f" ({advice})" if advice else "") + "; nothing was changed")
+
+
+def _wants_json(argv: list[str] | None) -> bool:
+    """Whether the command line asks for JSON output (``validate --format json``), read before it is parsed, so
+    that a fault found before or while parsing is reported in JSON too."""
+    args = sys.argv[1:] if argv is None else argv
+    return "--format=json" in args or any(a == "--format" and b == "json" for a, b in zip(args, args[1:]))
+
+
+def _refuse(problem: Problem, as_json: bool) -> int:
+    """Report a fault in one line on stderr (and as a one-problem list on stdout under ``--format json``)."""
+    if as_json:
+        print(json.dumps([problem.as_dict()], indent=2))
+    print(f"error: {problem}" if problem.file else f"error: {problem.message}", file=sys.stderr)
+    return 1
 
 
 def main(argv: list[str] | None = None, root: Path = ROOT) -> int:
-    """Run one command; a fault (interrupt, full disk, no permission, a second writer, git trouble) gives one
-    line on stderr and an exit code, never a traceback."""
+    """Run one command; a fault (interrupt, full disk, no permission, an unreadable file, a second writer, git
+    trouble) gives one line on stderr (and JSON on stdout under ``--format json``) and an exit code, never a
+    traceback."""
+    as_json = _wants_json(argv)
     try:
         return _main(argv, root)
     except KeyboardInterrupt:
         print("interrupted; nothing was changed", file=sys.stderr)
         return 130
-    except (Busy, data_diff.GitError, ReleaseError, JournalError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
+    except UnreadableFile as error:
+        return _refuse(error.problem, as_json)
+    except (Busy, data_diff.GitError, JournalError) as error:
+        return _refuse(Problem(file="", message=str(error)), as_json)
     except OSError as error:
-        print(_fault(error), file=sys.stderr)
-        return 1
+        return _refuse(_fault(error), as_json)
 
 
 class _Commands(click.Group):

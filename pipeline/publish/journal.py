@@ -175,12 +175,14 @@ def _finish(journal: Path, record: dict[str, Any]) -> None:
 
 
 def _undo(journal: Path, record: dict[str, Any]) -> None:
-    """Remove what the change created (its staging folders and temporary files), then its journal."""
+    """Remove what the change created (its staging folders and temporary files), then its journal (and the
+    temporary file of a journal write that was cut short)."""
     base, token = journal.parent, record["token"]
     for entry in record["folders"]:
         shutil.rmtree(container(base / PurePosixPath(entry["target"]), token), ignore_errors=True)
     for relative in record["files"]:
         temporary(base / PurePosixPath(relative), token).unlink(missing_ok=True)
+    temporary(journal, "journal").unlink(missing_ok=True)  # a journal write a crash cut short
     journal.unlink(missing_ok=True)
     sync_folder(base)
 

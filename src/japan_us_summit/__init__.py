@@ -25,7 +25,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import _evidence, _load, _views
 from ._errors import REINSTALL, DataFileError, MissingBackendError, UnknownRecordError, UnknownTableError, UnsafePathError
 from ._files import DataPackage, FileCheck, Verification, data_folder
 
@@ -79,7 +78,9 @@ def load(name: str, *, backend: str = "pandas") -> pandas.DataFrame | pyarrow.Ta
     Vocabulary columns are categoricals over the declared categories, dates are dates, and pandas
     columns use nullable dtypes (``string``, ``Int64``, ``Float64``, ``boolean``).
     """
-    return _load.load(_package(), name, backend)
+    from . import _load  # imported on use: `import japan_us_summit` stays quick (pyarrow is not needed to import it)
+
+    return _package().consistently(lambda: _load.load(_package(), name, backend))
 
 
 def describe(name: str) -> pandas.DataFrame:
@@ -98,25 +99,33 @@ def evidence(table: str, record_id: str) -> pandas.DataFrame:
     """Every span supporting record ``record_id`` of ``table``: article_id, line, char_start, char_end,
     quote, prefix, suffix, field, basis, and ``line_text``, the full source line (``quote`` is
     ``line_text[char_start:char_end]``)."""
-    return _evidence.evidence(_package(), table, record_id)
+    from . import _evidence
+
+    return _package().consistently(lambda: _evidence.evidence(_package(), table, record_id))
 
 
 def timeline() -> pandas.DataFrame:
     """Every meeting and event, ordered by date: ``start`` and ``end`` are the first and last day its date (and
     end date) can denote, so a month-precision date spans the month; ``date_precision`` and ``date_basis`` say
     how precise the date is and how it is known."""
-    return _views.timeline(_package())
+    from . import _views
+
+    return _package().consistently(lambda: _views.timeline(_package()))
 
 
 def claims_about(table: str, record_id: str) -> pandas.DataFrame:
     """The claims about record ``record_id`` of ``table``: who asserts what, to whom, with what modality."""
-    return _views.claims_about(_package(), table, record_id)
+    from . import _views
+
+    return _package().consistently(lambda: _views.claims_about(_package(), table, record_id))
 
 
 def comparisons() -> pandas.DataFrame:
     """One row per point where the articles differ: its kind, subject and assessment, and for each article
     ``reading_<article_id>`` and ``recorded_<article_id>`` (empty where the article omits the point)."""
-    return _views.comparisons(_package())
+    from . import _views
+
+    return _package().consistently(lambda: _views.comparisons(_package()))
 
 
 def path(name: str, format: str = "parquet") -> Path:
