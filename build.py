@@ -11,7 +11,19 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
+
+
+def _interrupted_early(signum: int, frame: object) -> None:
+    """Ctrl-C while the imports run (nothing has been written yet): one line, exit status 130."""
+    os.write(2, b"interrupted; nothing was changed\n")
+    os._exit(130)
+
+
+if __name__ == "__main__":  # first of all, so that no Ctrl-C ever gives a traceback from an import
+    signal.signal(signal.SIGINT, _interrupted_early)
 
 REQUIRED_PYTHON = (3, 11)  # pyproject.toml's requires-python; a test keeps the two in step
 
@@ -31,7 +43,6 @@ import contextlib  # noqa: E402 (after the version guard)
 import datetime as dt
 import errno
 import json
-import signal
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -43,7 +54,7 @@ from pipeline.release import data_diff
 from pipeline.check.coverage import coverage, report
 from pipeline.dataset import Dataset, assemble
 from pipeline.problems import InvalidInput, Problem, UnreadableFile
-from pipeline.publish.journal import Change, JournalError, pending, recover
+from pipeline.publish.journal import APPLIED, Change, JournalError, pending, recover
 from pipeline.project import DATA_DICTIONARY, DESCRIPTOR, JOURNAL, LOCK_FILE, PACKAGE_DIR, ROOT
 from pipeline.publish.publish import descriptor_of, journal_of, write_package
 from pipeline.release.releases import (
@@ -297,8 +308,8 @@ def main(argv: list[str] | None = None, root: Path = ROOT) -> int:
     as_json = _wants_json(argv)
     try:
         return _main(argv, root)
-    except KeyboardInterrupt:
-        print("interrupted; nothing was changed", file=sys.stderr)
+    except (KeyboardInterrupt, _Interrupted):
+        print(f"interrupted after the {APPLIED[-1]} was made" if APPLIED else "interrupted; nothing was changed", file=sys.stderr)
         return 130
     except UnreadableFile as error:
         return _refuse(error.problem, as_json)
@@ -308,11 +319,21 @@ def main(argv: list[str] | None = None, root: Path = ROOT) -> int:
         return _refuse(_fault(error), as_json)
 
 
+class _Interrupted(Exception):
+    """Ctrl-C during a command, carried past click (which would print a blank line first)."""
+
+
 class _Commands(click.Group):
     """The commands in the order they are declared (click sorts them by name)."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(self.commands)
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            raise _Interrupted from None
 
 
 @click.group(cls=_Commands, help=__doc__.split("\n\n")[0], context_settings={"help_option_names": ["-h", "--help"]})
@@ -451,6 +472,7 @@ def _main(argv: list[str] | None, root: Path) -> int:
 
 
 if __name__ == "__main__":
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # from here on main() reports it, once everything is undone
     if hasattr(signal, "SIGPIPE"):
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `build.py ... | head` ends quietly, like any Unix tool
     sys.exit(main())

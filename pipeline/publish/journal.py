@@ -20,12 +20,16 @@ ever touched, so a command removes only what it wrote.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import re
 import secrets
 import shutil
+import signal
+import threading
+from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -34,6 +38,20 @@ from japan_us_summit._layout import is_plain_relative
 from .atomic import stage, swap_in, sync_folder, write_atomic
 
 TOKEN = re.compile(r"^[0-9a-f]{8}$")
+APPLIED: list[str] = []  # the changes this process made, so that an interrupt after one is not said to have changed nothing
+
+
+@contextlib.contextmanager
+def _no_interrupt() -> Iterator[None]:
+    """Hold SIGINT back (in the main thread) until the block is done; it is delivered then."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 class JournalError(Exception):
@@ -73,14 +91,17 @@ class Change:
         self._write("ready", digests)
 
     def apply(self) -> None:
-        """Make the renames; a folder swap that fails before any rename changed a target is undone and re-raised."""
-        try:
-            _swap_folders(self.journal.parent, self._record("ready", {}), self.token, first_only=True)
-        except BaseException:
-            if all(target.exists() for target in self.folders):  # else the previous folder is in the staging one
-                self.abandon()
-            raise
-        _finish(self.journal, self._read())
+        """Make the renames, with Ctrl-C held back until they are done; a folder swap that fails before any rename
+        changed a target is undone and re-raised."""
+        with _no_interrupt():
+            try:
+                _swap_folders(self.journal.parent, self._record("ready", {}), self.token, first_only=True)
+            except BaseException:
+                if all(target.exists() for target in self.folders):  # else the previous folder is in the staging one
+                    self.abandon()
+                raise
+            _finish(self.journal, self._read())
+            APPLIED.append(self.action)
 
     def abandon(self) -> None:
         """Undo a change that is not ready: remove what it created and its journal."""
