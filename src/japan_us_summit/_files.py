@@ -26,8 +26,6 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path, PurePosixPath
 from typing import Any, TypeVar
-from urllib.parse import urlparse
-from urllib.request import url2pathname
 
 from ._errors import REINSTALL, DataFileError, UnknownTableError, UnsafePathError
 from ._layout import DESCRIPTOR, FORMATS, PACKAGE_DIR, is_plain_relative
@@ -53,7 +51,9 @@ def data_folder() -> Path:
 
 def _editable_checkout() -> Path | None:
     """The project folder of an editable install, from its PEP 610 ``direct_url.json``."""
-    from importlib import metadata  # imported on use: it is slow to import, and `import japan_us_summit` stays quick
+    from importlib import metadata  # imported on use (slow to import): `import japan_us_summit` stays quick
+    from urllib.parse import urlparse
+    from urllib.request import url2pathname
 
     try:
         text = metadata.distribution(DISTRIBUTION).read_text("direct_url.json")
