@@ -151,7 +151,7 @@ class Pages:
             see_also.append(("The two readings side by side", f"comparisons.html#c-{key[1]}"))
         if key[0] == READINGS:
             see_also.append(("The two readings side by side", f"comparisons.html#c-{row['comparison_id']}"))
-        if key[0] == MEETINGS and row.get("date_earliest"):
+        if key[0] == MEETINGS and row.get("start_date_earliest"):
             see_also.append(("On the timeline", f"timeline.html#m-{key[1]}"))
         table = TABLES[key[0]]
         return {

@@ -97,33 +97,36 @@ def _ends_not_before_start(start: str, end: str) -> Any:
     return check
 
 
+LIST_OWNERS = ("commitments", "figures", "meetings")  # the tables whose records may have a list (a meeting: its agenda)
+
+
 def _list_of_a_commitment_or_figure(row: Any) -> Any:
-    if row.list_table not in ("commitments", "figures"):
-        raise RuleError("list_table", f"a list belongs to a commitment or a figure (got {row.list_table!r})")
+    if row.list_table not in LIST_OWNERS:
+        raise RuleError("list_table", f"a list belongs to a commitment, a figure or a meeting (got {row.list_table!r})")
     return row
 
 
 def _one_item_per_position(frames: Frames) -> Iterator[Finding]:
     """Two items of one list do not share a position."""
     frame = frames["list_items"]
-    repeated = frame[frame.duplicated(["list_table", "list_id", "position"], keep="first")]
-    for index, list_id, position in zip(repeated.index, repeated["list_id"], repeated["position"]):
-        yield Finding("list_items", index, "position", f"position {position} of list {list_id!r} is taken by another item")
+    repeated = frame[frame.duplicated(["list_table", "list_id", "list_position"], keep="first")]
+    for index, list_id, position in zip(repeated.index, repeated["list_id"], repeated["list_position"]):
+        yield Finding("list_items", index, "list_position", f"position {position} of list {list_id!r} is taken by another item")
 
 
 def _figure_rules(row: Any) -> Any:
     money = row.unit == FigureUnit.CURRENCY.value
     if money != (row.currency is not None):
         raise RuleError("currency", "currency is required for a money figure (unit 'currency') and only for one")
-    if row.value is not None:
-        if row.unit in (FigureUnit.PERCENT.value, FigureUnit.PERCENT_OF_GDP.value) and not 0 <= row.value <= 100:
-            raise RuleError("value", f"a percentage must lie between 0 and 100 (got {row.value})")
-        if row.value < 0:
-            raise RuleError("value", f"a {row.unit} figure cannot be negative (got {row.value})")
-    if row.value is None and row.value_note is None:
-        raise RuleError("value_note", "value_note must say why a figure has no value")
-    if (row.value is None) != (row.value_basis is None):
-        raise RuleError("value_basis", "value_basis is given exactly when value is (it says how the value relates to the wording)")
+    if row.number is not None:
+        if row.unit in (FigureUnit.PERCENT.value, FigureUnit.PERCENT_OF_GDP.value) and not 0 <= row.number <= 100:
+            raise RuleError("number", f"a percentage must lie between 0 and 100 (got {row.number})")
+        if row.number < 0:
+            raise RuleError("number", f"a {row.unit} figure cannot be negative (got {row.number})")
+    if row.number is None and row.value_note is None:
+        raise RuleError("value_note", "value_note must say why a figure has no number")
+    if (row.number is None) != (row.value_basis is None):
+        raise RuleError("value_basis", "value_basis is given exactly when number is (it says how the number relates to the wording)")
     return row
 
 
@@ -200,6 +203,7 @@ RELATION_DOMAINS: dict[str, tuple[tuple[str, ...] | None, tuple[str, ...] | None
     RelationPredicate.IN_CONTEXT_OF.value: (None, None),
     RelationPredicate.LOCATED_IN.value: (("locations",), ("locations",)),
     RelationPredicate.DIRECTION_FROM.value: (("locations",), ("locations",)),
+    RelationPredicate.STANDS_FOR.value: (("locations",), ("organizations",)),
 }
 
 
@@ -270,7 +274,7 @@ ARTICLES = Table(
             "publisher_basis": choice(PublisherBasis, "Whether the article itself states its publisher"),
             "publisher_note": optional(text("Where in the article the publisher is named, or why it is unknown")),
             **date_fields("published_date", "When the article was published"),
-            "language": LanguageCode,
+            "language_code": LanguageCode,
             "rights_notice": optional(text("Copyright or rights notice exactly as the article gives it; empty when it has none")),
             "sha256": Sha256,
             "line_count": derived(Annotated[int, Field(ge=1, description="Number of lines in the file")]),
@@ -391,12 +395,12 @@ MEETINGS = Table(
             "status": choice(MeetingStatus, "Whether it was held, is scheduled or expected, or is recalled history, as of the latest article"),
             "location_id": optional(reference("locations", "Where it takes place")),
             "parent_meeting_id": optional(reference("meetings", "The larger visit, tour or event it is part of")),
-            **date_fields("date", "When it takes place (or begins, for an event that spans days)"),
+            **date_fields("start_date", "When it takes place (or begins, for an event that spans days)"),
             **date_fields("end_date", "The last day of an event that spans days (a tour, a visit, a summit)"),
             **NOTE,
             **PROVENANCE,
         },
-        validators={"_end_after_start": _ends_not_before_start("date", "end_date")},
+        validators={"_end_after_start": _ends_not_before_start("start_date", "end_date")},
     ),
 )
 
@@ -465,13 +469,13 @@ FIGURES = Table(
         {
             "figure_id": record_id("Stable id of the figure"),
             "measure": text("What the number measures"),
-            "value": optional(Annotated[float, Field(allow_inf_nan=False, description="The number in its unit, scale applied (550 billion is 550000000000)")]),
+            "number": optional(Annotated[float, Field(allow_inf_nan=False, description="The number in its unit, scale applied (550 billion is 550000000000)")]),
             "unit": choice(FigureUnit, "Unit of value; for money, currency names the currency"),
             "currency": optional(CurrencyCode),
             "scale": choice(Scale, "The scale word the text uses ('billion'), or 'one'"),
             "value_as_written": Annotated[text("The number exactly as the text words it; it occurs in the row's evidence"), ExactCopy()],
-            "value_basis": optional(choice(ValueBasis, "Whether value is stated as written or normalized from the wording; empty when there is no value")),
-            "value_note": optional(text("How value was normalized, or why it is empty")),
+            "value_basis": optional(choice(ValueBasis, "Whether number is stated as written or normalized from the wording; empty when there is no number")),
+            "value_note": optional(text("How number was normalized, or why it is empty")),
             "commitment_id": optional(reference("commitments", "The commitment the figure belongs to")),
             "meeting_id": optional(reference("meetings", "The meeting or event the figure belongs to")),
             **NOTE,
@@ -588,8 +592,8 @@ LIST_ITEMS = Table(
         "ListItem",
         {
             "item_id": record_id("Stable id of the item"),
-            **record_link("list", "Table of the record whose list this is (a commitment or a figure)", "Primary key of that record"),
-            "position": Annotated[int, Field(ge=1, description="1-based position of the item in the list as the text orders it")],
+            **record_link("list", "Table of the record whose list this is (a commitment, a figure, or a meeting for its agenda)", "Primary key of that record"),
+            "list_position": Annotated[int, Field(ge=1, description="1-based position of the item in the list as the text orders it")],
             "item_as_written": Annotated[text("The item exactly as the text words it; it occurs in the row's evidence"), ExactCopy()],
             "category": text("What kind of thing the item is, normalized (e.g. 'agricultural product', 'industry')"),
             **NOTE,
@@ -601,7 +605,7 @@ LIST_ITEMS = Table(
 )
 
 REFERENCES = Table(
-    name="references",
+    name="external_references",
     title="External references",
     description="Outside sources read to fix what the articles leave open (chiefly dates): address, title, publisher, date, when consulted, and a paraphrase of what each supports; its evidence is the article text it resolves.",
     primary_key=("reference_id",),
@@ -662,7 +666,7 @@ CITATIONS = Table(
         {
             "citation_id": derived(Annotated[str, Field(min_length=1, description="Stable id: table/record/reference[/field]")]),
             **record_link("record", "Table of the citing record", "Primary key of the citing record", computed=True),
-            "reference_id": reference("references", "The reference cited"),
+            "reference_id": reference("external_references", "The reference cited"),
             "field": optional(Annotated[str, Field(pattern=r"^[a-z_]+$", description="The field whose value the reference supports; empty for the record as a whole")]),
             **NOTE,
         },

@@ -132,6 +132,6 @@ def test_an_annotation_file_that_is_a_symlink_is_refused(project, run_build, tmp
 
 
 def test_an_implausible_date_is_refused(project, run_build):
-    mutate(project, "annotations/meetings.yaml", "  date: 2022-07-08\n", "  date: 0022-07-08\n")
+    mutate(project, "annotations/meetings.yaml", "  start_date: 2022-07-08\n", "  start_date: 0022-07-08\n")
     code, _, err = run_build(project, "validate")
     assert code == 1 and "'0022-07-08' lies outside 1800 to 2200" in err

@@ -135,4 +135,4 @@ def test_every_date_carries_its_derived_precision_and_bounds():
                 assert derived == date_bounds(row[prefix]), (name, row)
                 checked += 1
     assert checked >= 20
-    assert {prefix for t in TABLES.values() for prefix in date_prefixes(t.model)} == {"published_date", "date", "end_date", "made_date", "deadline", "start_date"}
+    assert {prefix for t in TABLES.values() for prefix in date_prefixes(t.model)} == {"published_date", "end_date", "made_date", "deadline", "start_date"}

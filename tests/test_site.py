@@ -389,9 +389,9 @@ def test_browser_index_filter_and_timeline_bars(browser):
 
     browser.get("timeline.html")
     bars = browser.driver.find_elements(By.CSS_SELECTOR, "a.bar")
-    dated = [m for m in rows("meetings") if m["date"]]
+    dated = [m for m in rows("meetings") if m["start_date"]]
     assert len(bars) == len(dated)
-    wide = {m["meeting_id"]: m for m in dated if m["date_precision"] == "month"}
+    wide = {m["meeting_id"]: m for m in dated if m["start_date_precision"] == "month"}
     for bar in bars:
         assert bar.size["width"] >= 8 and bar.size["height"] > 0
         assert bar.get_attribute("href").split("/records/meetings/")[1].removesuffix(".html") in {m["meeting_id"] for m in dated}

@@ -105,9 +105,9 @@ def evidence(table: str, record_id: str) -> pandas.DataFrame:
 
 
 def timeline() -> pandas.DataFrame:
-    """Every meeting and event, ordered by date: ``start`` and ``end`` are the first and last day its date (and
-    end date) can denote, so a month-precision date spans the month; ``date_precision`` and ``date_basis`` say
-    how precise the date is and how it is known."""
+    """Every meeting and event, ordered by date: ``first_day`` and ``last_day`` are the first and last day its
+    start date (and end date) can denote, so a month-precision date spans the month; ``start_date_precision`` and
+    ``start_date_basis`` say how precise the date is and how it is known."""
     from . import _views
 
     return _package().consistently(lambda: _views.timeline(_package()))
@@ -122,7 +122,8 @@ def claims_about(table: str, record_id: str) -> pandas.DataFrame:
 
 def comparisons() -> pandas.DataFrame:
     """One row per point where the articles differ: its kind, subject and assessment, and for each article
-    ``reading_<article_id>`` and ``recorded_<article_id>`` (empty where the article omits the point)."""
+    ``reading_<article>`` and ``recorded_<article>``, the article id with ``_`` for ``-`` so that no column name
+    needs quoting in SQL (``reading_kyodo_summit_report``; empty where the article omits the point)."""
     from . import _views
 
     return _package().consistently(lambda: _views.comparisons(_package()))

@@ -41,12 +41,19 @@ def data_folder() -> Path:
     shipped = resources.files("japan_us_summit") / "data"
     if isinstance(shipped, Path) and shipped.is_dir():
         return shipped
-    checkout = _editable_checkout()
+    checkout = _running_checkout() or _editable_checkout()
     if checkout is None:
         raise DataFileError(f"The japan-us-summit data folder {shipped} is missing. {REINSTALL}")
     if not (checkout / PACKAGE_DIR).is_dir():
         raise DataFileError(f"This editable install reads {checkout / PACKAGE_DIR}, which is missing; run: python build.py build")
     return checkout / PACKAGE_DIR
+
+
+def _running_checkout() -> Path | None:
+    """The checkout this module runs from (``src/japan_us_summit`` on ``PYTHONPATH``), if it is one: its data
+    is the data that goes with this code, whichever checkout the editable install points at."""
+    root = Path(__file__).resolve().parents[2]
+    return root if (root / "pyproject.toml").is_file() and (root / PACKAGE_DIR).is_dir() else None
 
 
 def _editable_checkout() -> Path | None:
