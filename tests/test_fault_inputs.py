@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import copy_project, run_build_process
-from tests.test_faults import repo, stale  # noqa: F401 (a fixture)
+from pipeline.project import version
+from tests.test_faults import next_minor, repo, stale  # noqa: F401 (a fixture)
 
 
 def one_line(err: str) -> str:
@@ -24,13 +25,14 @@ def one_line(err: str) -> str:
 
 def test_a_comment_after_the_citation_version_is_a_comment(repo, run_build):
     citation = repo / "CITATION.cff"
-    citation.write_text(citation.read_text(encoding="utf-8").replace("version: 0.2.1\n", "version: 0.2.1  # the data version\n"), encoding="utf-8")
+    current, new = version(repo), next_minor(repo)
+    citation.write_text(citation.read_text(encoding="utf-8").replace(f"version: {current}\n", f"version: {current}  # the data version\n"), encoding="utf-8")
     code, _, err = run_build(repo, "validate")
     assert code == 0, err
     stale(repo)
-    code, _, err = run_build(repo, "release", "patch")
+    code, _, err = run_build(repo, "release", "minor")
     assert code == 0, err
-    assert "version: 0.2.2  # the data version\n" in citation.read_text(encoding="utf-8")
+    assert f"version: {new}  # the data version\n" in citation.read_text(encoding="utf-8")
     assert run_build(repo, "validate")[0] == 0
 
 
@@ -42,7 +44,7 @@ BROKEN = {
 EXPECTED = {"CITATION.cff": "is not valid UTF-8", "CHANGELOG.md": "is not valid UTF-8", "pyproject.toml": "is not valid TOML"}
 
 
-@pytest.mark.parametrize("command", ["validate", "check", "release patch"])
+@pytest.mark.parametrize("command", ["validate", "check", "release minor"])
 @pytest.mark.parametrize("name", list(BROKEN))
 def test_a_file_that_is_not_utf_8_or_not_its_format_is_one_line(repo, run_build, name, command):
     path = repo / name

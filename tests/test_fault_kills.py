@@ -14,7 +14,7 @@ import pytest
 
 from provenance_site import build
 from tests.conftest import copy_project, tree_bytes
-from tests.test_faults import outputs, stale
+from tests.test_faults import next_minor, outputs, stale
 
 RENAMES = ("rename", "renameat", "renameat2")
 ENV = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}  # Python's own .pyc writes are renames too
@@ -66,13 +66,14 @@ def test_a_kill_at_every_rename_of_release_is_finished_or_undone_by_the_next_com
     git(root, "commit", "-qam", "an edit to release")
     before = outputs(root)
     log = tmp_path / "renames.log"
-    done = traced(root, ["release", "patch"], log=log)
+    new = next_minor(root)
+    done = traced(root, ["release", "minor"], log=log)
     assert done.returncode == 0, done.stderr
     after, points = outputs(root), kill_points(log)
     assert after != before and len(points) >= 5, points  # journal twice, the package, the files
     for point in points:
         git(root, "reset", "-q", "--hard"), git(root, "clean", "-qfdx")
-        killed = traced(root, ["release", "patch"], kill=point)
+        killed = traced(root, ["release", "minor"], kill=point)
         assert killed.returncode == -9 or killed.returncode == 137, (point, killed.stderr)
         # any command recovers first; `diff HEAD` is a quick one (the states compared below both validate)
         recovered = subprocess.run([sys.executable, "build.py", "diff", "HEAD"], cwd=root, env=ENV, capture_output=True, text=True)
@@ -81,9 +82,9 @@ def test_a_kill_at_every_rename_of_release_is_finished_or_undone_by_the_next_com
         assert state in (before, after), f"killed at {point}: the project is neither as before nor as after the release"
         said = recovered.stderr
         if state == after:
-            assert "finished the interrupted release 0.2.2" in said, (point, said)
+            assert f"finished the interrupted release {new}" in said, (point, said)
         elif point != points[0]:  # killed while writing the first journal: nothing to say, nothing was made
-            assert "undid the interrupted release 0.2.2" in said, (point, said)
+            assert f"undid the interrupted release {new}" in said, (point, said)
         assert "Traceback" not in said and hidden(root) == [], (point, hidden(root))
 
 
