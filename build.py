@@ -7,6 +7,7 @@
     python build.py diff [REF]                rows added, removed and changed since REF (default: the last release)
     python build.py release {major,minor,patch}  bump the version, build, snapshot the schema, open the CHANGELOG entry
     python build.py site [OUT]                write the provenance site (default: site/) from the published datapackage/
+    python build.py dist                      write what a release publishes into dist/ (wheel, sdist, data, SQLite, site, SHA256SUMS)
 """
 
 from __future__ import annotations
@@ -48,17 +49,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import click
-from filelock import FileLock, Timeout
 
 from pipeline.release import data_diff
-from pipeline.check.coverage import coverage, report
 from pipeline.dataset import Dataset, assemble
+from pipeline import progress
 from pipeline.problems import InvalidInput, Problem, UnreadableFile
-from pipeline.publish.journal import APPLIED, Change, JournalError, pending, recover
+from pipeline.publish.journal import APPLIED, Change, JournalError, journal_of, pending, recover
 from pipeline.project import DATA_DICTIONARY, DESCRIPTOR, JOURNAL, LOCK_FILE, PACKAGE_DIR, ROOT
-from pipeline.publish.publish import descriptor_of, journal_of, write_package
 from pipeline.release.releases import (
     CHANGELOG,
+    NEED_WORDS,
+    STEP_WORDS,
     CITATION,
     RELEASES_DIR,
     bump_level,
@@ -73,6 +74,10 @@ from pipeline.release.releases import (
 from pipeline.release.schema_changes import Level, classify, required_level
 from forms.data_dictionary import data_dictionary
 from forms.json_schemas import SCHEMA_DIR, json_schemas
+from forms.pandera_schema import import_checks_without_strategies
+
+# What only some commands need they import themselves: validate, which every edit runs, imports neither the
+# publisher (its card and Croissant templates, Jinja2), nor the coverage report, daff, tomlkit or filelock.
 
 
 def _print_problems(problems: list[Problem], as_json: bool = False) -> int:
@@ -118,6 +123,8 @@ def _publish(root: Path, dataset: Dataset, files: dict[Path, str | bytes], actio
     """Publish the package and write ``files`` (those whose content changes), as one journalled change: everything
     is staged and synced first, so a full disk changes nothing, and a crash during the renames is finished by the
     next command."""
+    from pipeline.publish.publish import write_package
+
     files = {path: data for path, data in files.items() if not _holds(path, data)}
     change = Change(root / JOURNAL, action)
     change.begin({root / PACKAGE_DIR: DESCRIPTOR}, list(files))
@@ -151,6 +158,8 @@ def _build(root: Path, dataset: Dataset) -> None:
 
 def _changes_since_release(root: Path, dataset: Dataset) -> tuple[str, list]:
     """The last released version ("0.0.0" if none) and the classified changes since."""
+    from pipeline.publish.publish import descriptor_of, write_package
+
     released = last_release(root)
     if released is None:
         return "0.0.0", []
@@ -161,6 +170,8 @@ def _changes_since_release(root: Path, dataset: Dataset) -> tuple[str, list]:
 
 
 def _check(root: Path, dataset: Dataset) -> int:
+    from pipeline.publish.publish import write_package
+
     failed = False
     with tempfile.TemporaryDirectory() as folder:
         fresh = Path(folder) / "package"
@@ -190,18 +201,23 @@ def _check(root: Path, dataset: Dataset) -> int:
     for change in changes:
         print(f"  {change}")
     if step < needed:
-        print(f"Version {dataset.version} is a {step} step from the last release {released}, but the changes need a "
-              f"{needed} release: run `python build.py release {needed}`.", file=sys.stderr)
+        print(f"Version {dataset.version} is {STEP_WORDS[step]} the last release {released}, but the changes need "
+              f"{NEED_WORDS[needed]}: run `python build.py release {needed}`.", file=sys.stderr)
         failed = True
     if not failed:
-        print(f"Up to date: version {dataset.version} (last release {released}; changes since need: {needed}).")
+        print(f"Up to date: version {dataset.version} (last release {released}; the changes since need {NEED_WORDS[needed]}).")
     return 1 if failed else 0
 
 
 def _release(root: Path, dataset: Dataset, level: Level) -> int:
     """All or nothing: every precondition is checked and every file written aside before the first one changes."""
+    from pipeline.publish.publish import write_package
+
     released, changes = _changes_since_release(root, dataset)
     needed = step_needed(released, required_level(changes))
+    if not changes:
+        print(f"Nothing changed since release {released} (schemas and data files are identical): no release made.", file=sys.stderr)
+        return 1
     if level < needed:
         for change in changes:
             print(f"  {change}", file=sys.stderr)
@@ -228,13 +244,16 @@ def _release(root: Path, dataset: Dataset, level: Level) -> int:
         _publish(root, dataset, files, f"release {new}")
     for path in _outdated_schemas(root, generated):
         path.unlink()
-    print(f"Released {new} (was {released}). Review CHANGELOG.md, commit, and tag v{new}.\n{summary}")
+    print(f"Released {new} (was {released}).\n{summary}\nReview CHANGELOG.md, commit, then tag the release:\n"
+          f"  git tag -a v{new} -m 'Release {new}'")
     return 0
 
 
 @contextlib.contextmanager
 def _one_writer(root: Path) -> Iterator[None]:
     """Hold the project's writer lock, refusing at once if another build or release holds it."""
+    from filelock import FileLock, Timeout
+
     lock = FileLock(root / LOCK_FILE)
     try:
         lock.acquire(timeout=0)
@@ -256,6 +275,8 @@ def _recover(root: Path) -> None:
     journals = [root / JOURNAL, journal_of(root / PACKAGE_DIR)]
     if not any(pending(journal) for journal in journals):
         return
+    from filelock import FileLock, Timeout
+
     lock = FileLock(root / LOCK_FILE)
     try:
         lock.acquire(timeout=0)
@@ -305,6 +326,7 @@ def main(argv: list[str] | None = None, root: Path = ROOT) -> int:
     """Run one command; a fault (interrupt, full disk, no permission, an unreadable file, a second writer, git
     trouble) gives one line on stderr (and JSON on stdout under ``--format json``) and an exit code, never a
     traceback."""
+    import_checks_without_strategies()  # this process synthesizes no data: pandera need not import hypothesis
     as_json = _wants_json(argv)
     try:
         return _main(argv, root)
@@ -339,8 +361,10 @@ class _Commands(click.Group):
 @click.group(cls=_Commands, help=__doc__.split("\n\n")[0], context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--no-cache", is_flag=True,
               help="ignore the per-file cache in .cache/validate/ (same results, slower; the cache is safe to delete)")
+@click.option("--quiet", "-q", is_flag=True, help="no progress bar (one is drawn on stderr, when it is a terminal, for a run of over 2 s)")
 @click.pass_context
-def cli(ctx: click.Context, no_cache: bool) -> None:
+def cli(ctx: click.Context, no_cache: bool, quiet: bool) -> None:
+    progress.quiet = quiet
     ctx.obj = {"root": ctx.obj, "use_cache": not no_cache}
     _recover(ctx.obj["root"])
 
@@ -380,6 +404,8 @@ def coverage_command(run: dict) -> int:
         dataset = _assemble(run["root"], use_cache=run["use_cache"])
     except InvalidInput as error:
         return _print_problems(error.problems)
+    from pipeline.check.coverage import coverage, report
+
     sentences = coverage(run["root"], dataset)
     print(report(sentences))
     return 0 if all(s.accounted_for for s in sentences) else 1
@@ -413,6 +439,33 @@ def diff_command(run: dict, ref: str | None) -> int:
 @click.pass_obj
 def release_command(run: dict, level: str) -> int:
     return _write(run, release=Level[level.upper()])
+
+
+@_command("dist", "write what a release publishes into dist/: wheel, sdist, zipped data package, SQLite, site archive, "
+                  ".zenodo.json and SHA256SUMS; refused while check fails")
+@click.pass_obj
+def dist_command(run: dict) -> int:
+    from pipeline.release.distribution import DistError, write_dist  # imported here: only this command builds wheels
+
+    root = run["root"]
+    try:
+        dataset = _assemble(root, use_cache=run["use_cache"])
+    except InvalidInput as error:
+        return _print_problems(error.problems)
+    if _check(root, dataset) != 0:
+        print("dist publishes only a checked release: fix what check lists first.", file=sys.stderr)
+        return 1
+    with _one_writer(root):
+        try:
+            from provenance_site.load import load_package
+            from provenance_site.render import render_site
+
+            written = write_dist(root, dataset.version, root / "dist", lambda folder: render_site(load_package(root / PACKAGE_DIR), folder))
+        except DistError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 1
+    print(f"Wrote {len(written)} files to {root / 'dist'}/:\n" + "\n".join(f"  {p.name}" for p in written))
+    return 0
 
 
 @_command("site", "write the static provenance site from the published datapackage/")

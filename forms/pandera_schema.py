@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import pandera.pandas as pa
 
 from japan_us_summit._layout import pandas_types
@@ -9,6 +11,22 @@ from japan_us_summit._layout import pandas_types
 from .arrow_schema import ARROW_TYPES
 from schema.field_spec import FieldSpec
 from schema.table import Table
+
+
+def import_checks_without_strategies() -> None:
+    """Import pandera's pandas checks now, with hypothesis hidden, for a process that validates and never
+    synthesizes data (the build command). The checks import pandera's data-synthesis strategies, which import
+    hypothesis (and through it pytest) whenever it is installed and fall back to placeholders when it is not
+    (``pandera.strategies.base_strategies.HAS_HYPOTHESIS``). Where hypothesis is loaded already, or the checks
+    are, nothing changes."""
+    if "hypothesis" in sys.modules or "pandera.backends.pandas.builtin_checks" in sys.modules:
+        return
+    sys.modules["hypothesis"] = None  # type: ignore[assignment] - makes `import hypothesis` raise ImportError
+    try:
+        import pandera.backends.pandas.builtin_checks  # noqa: F401 - what the first validate() would import
+        import pandera.backends.pandas.builtin_hypotheses  # noqa: F401
+    finally:
+        del sys.modules["hypothesis"]
 
 
 def pandas_dtype(kind: str) -> object:

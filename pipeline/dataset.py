@@ -17,7 +17,9 @@ from schema.tables import TABLES
 from pipeline.load.annotations import NO_FACT_FILE, unknown_files
 from pipeline.assembly import Assembly
 from pipeline.check.cross_checks import Unchecked, all_findings
+from pipeline.check.unpublished import unpublished_findings
 from pipeline.problems import InvalidInput
+from pipeline.progress import bar
 from pipeline.project import version
 from pipeline.incremental import record_results
 from pipeline.load.records import records
@@ -67,14 +69,18 @@ def _assemble(root: Path, use_cache: bool) -> Dataset:
         if table.kind == TableKind.SOURCE:
             read_sources(assembly, table)
     source_lines(assembly)
+    unpublished = []
     for name, results in record_results(assembly, use_cache).items():
-        records(assembly, TABLES[name], results)
+        unpublished += records(assembly, TABLES[name], results)
     frames = {}
-    for table in TABLES.values():
+    for table in bar(TABLES.values(), len(TABLES), "checking tables", unit="table"):
         frames[table.name] = to_frame(assembly.table(table.name))
         table_problems(assembly, table, frames[table.name])
     for finding in all_findings(TABLES, frames, Unchecked(assembly.invalid_ids, frozenset(assembly.unreadable))):
         assembly.problem(assembly.where[finding.table][finding.index], finding.table, finding.field, finding.message)
+    unchecked = Unchecked(assembly.invalid_ids, frozenset(assembly.unreadable))
+    for where, finding in unpublished_findings(TABLES, frames, unpublished, unchecked):
+        assembly.problem(where, finding.table, finding.field, finding.message)
     if assembly.problems:
         raise InvalidInput(assembly.problems)
     current = version(root)

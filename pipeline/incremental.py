@@ -28,6 +28,7 @@ from schema.tables import TABLES
 
 from pipeline.load.annotations import missing_file, table_files
 from pipeline.assembly import Assembly, only
+from pipeline.progress import bar
 from pipeline.load.records import FileResult, SourceState, file_result
 
 CACHE_DIR = ".cache/validate"
@@ -149,11 +150,12 @@ WORKER_FAILURES = (BrokenProcessPool, MemoryError, SystemError)
 def _compute(root: Path, todo: list[tuple[Table, str, str]], state: SourceState) -> list[FileResult]:
     workers = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1), 8)
     if len(todo) < PARALLEL_FROM or workers < 2:
-        return [file_result(root, table, relative, state) for table, relative, _ in todo]
+        return [file_result(root, table, relative, state) for table, relative, _ in bar(todo, len(todo), "checking files")]
     _start_forkserver()
     pool = ProcessPoolExecutor(workers, mp_context=get_context("forkserver"), initializer=_start_worker, initargs=(state,))
     try:
-        return list(pool.map(_work, [root] * len(todo), [t.name for t, _, _ in todo], [r for _, r, _ in todo], chunksize=16))
+        results = pool.map(_work, [root] * len(todo), [t.name for t, _, _ in todo], [r for _, r, _ in todo], chunksize=16)
+        return list(bar(results, len(todo), "checking files"))
     except WORKER_FAILURES:  # do the work here instead
         return [file_result(root, table, relative, state) for table, relative, _ in todo]
     finally:

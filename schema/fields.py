@@ -60,6 +60,18 @@ class RecordKey:
 ID_PATTERN = r"^[a-z0-9]+(?:--?[a-z0-9]+)*$"  # words joined by "-"; "--" joins compound ids
 ISO_DATE_PATTERN = r"^[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?$"
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
+TEXT_PATTERN = r"^\S(?:.*\S)?$"
+
+# What each pattern asks for, in words: a message names these, never the regular expression.
+PATTERN_WORDS = {
+    ID_PATTERN: "an id of lowercase letters and digits, words joined by '-', such as 'donald-trump'",
+    ISO_DATE_PATTERN: "a date written YYYY, YYYY-MM or YYYY-MM-DD, such as '2025', '2025-10' or '2025-10-28'",
+    SHA256_PATTERN: "a SHA-256 digest: 64 lowercase hexadecimal digits",
+    TEXT_PATTERN: "text that neither starts nor ends with a space",
+    r"^[A-Z]{2}$": "a two-letter ISO 3166-1 country code in capitals, such as 'JP'",
+    r"^[A-Z]{3}$": "a three-letter ISO 4217 currency code in capitals, such as 'USD'",
+    r"^[a-z]{2}$": "a two-letter ISO 639-1 language code in lowercase, such as 'en'",
+}
 
 
 def _country_code(code: str) -> str:
@@ -107,7 +119,7 @@ def reference(table: str, what: str) -> type[str]:
 def text(what: str, max_length: int = 2000) -> type[str]:
     """Free text; never empty, never padded."""
     return Annotated[
-        str, Field(min_length=1, max_length=max_length, pattern=r"^\S(?:.*\S)?$", description=what)
+        str, Field(min_length=1, max_length=max_length, pattern=TEXT_PATTERN, description=what)
     ]
 
 

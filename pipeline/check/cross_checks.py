@@ -17,6 +17,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from japan_us_summit._suggest import did_you_mean
 from schema.table import Finding, Frames, Table
 
 
@@ -43,24 +44,29 @@ def _missing(values: pd.DataFrame, known: pd.DataFrame) -> pd.DataFrame:
     return values[~pd.MultiIndex.from_frame(values).isin(pd.MultiIndex.from_frame(known.set_axis(values.columns, axis=1)))]
 
 
-def foreign_keys(tables: dict[str, Table], frames: Frames, unchecked: Unchecked) -> Iterator[Finding]:
-    """Every reference resolves, except to records whose problems are reported already."""
+def foreign_keys(tables: dict[str, Table], frames: Frames, unchecked: Unchecked, sources: Frames | None = None) -> Iterator[Finding]:
+    """Every reference resolves, except to records whose problems are reported already; ``sources``, when
+    given, holds the rows whose references are checked (else ``frames``, which always holds the keys)."""
     for table in tables.values():
-        frame = frames[table.name]
+        if (frame := (frames if sources is None else sources).get(table.name)) is None:
+            continue
         for key in table.foreign_keys:
             target_key = list(tables[key.table].primary_key)
-            missing = _missing(frame[list(key.fields)].dropna(), frames[key.table][target_key])
+            known = frames[key.table][target_key]
+            missing = _missing(frame[list(key.fields)].dropna(), known)
             for index, value in zip(missing.index, zip(*(missing[column].tolist() for column in key.fields))):
                 shown = value[0] if len(value) == 1 else value
                 if not unchecked.covers(key.table, shown):
+                    hint = did_you_mean(shown, known.iloc[:, -1].dropna().unique()) if len(value) == 1 else ""
                     yield Finding(table.name, index, key.fields[-1],
-                                  f"{shown!r} does not resolve (expected a {'/'.join(target_key)} of {key.table})")
+                                  f"{shown!r} does not resolve ({hint + ' ' if hint else ''}expected a {'/'.join(target_key)} of {key.table})")
 
 
-def record_keys(tables: dict[str, Table], frames: Frames, unchecked: Unchecked) -> Iterator[Finding]:
-    """A key into whichever record table another column names is a record of that table."""
+def record_keys(tables: dict[str, Table], frames: Frames, unchecked: Unchecked, sources: Frames | None = None) -> Iterator[Finding]:
+    """A key into whichever record table another column names is a record of that table (rows of ``sources``, if given)."""
     for table in tables.values():
-        frame = frames[table.name]
+        if (frame := (frames if sources is None else sources).get(table.name)) is None:
+            continue
         for table_column, key_column in table.record_keys:
             unresolved = pd.Series(True, index=frame.index)
             for target in frame[table_column].dropna().unique():
@@ -69,7 +75,9 @@ def record_keys(tables: dict[str, Table], frames: Frames, unchecked: Unchecked) 
                     unresolved &= ~(rows & _isin(frame[key_column], frames[target][tables[target].primary_key[0]]))
             for index, target, value in zip(frame.index[unresolved.to_numpy()], frame[table_column][unresolved], frame[key_column][unresolved]):
                 if not unchecked.covers(target, value):
-                    yield Finding(table.name, index, key_column, f"{value!r} is not a record of {target}")
+                    known = frames[target][tables[target].primary_key[0]].dropna().unique() if target in frames else []
+                    hint = did_you_mean(value, known)
+                    yield Finding(table.name, index, key_column, f"{value!r} is not a record of {target}" + (f" ({hint})" if hint else ""))
 
 
 def acyclic(table: Table, frame: pd.DataFrame, parent: str) -> Iterator[Finding]:

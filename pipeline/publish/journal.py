@@ -123,6 +123,11 @@ class Change:
         return _load(self.journal)
 
 
+def journal_of(target: Path) -> Path:
+    """The journal of a change of folder ``target`` made on its own (``publish.publish``)."""
+    return target.parent / f".{target.name}.journal"
+
+
 def container(target: Path, token: str) -> Path:
     """The staging folder of ``target`` for the change with ``token``."""
     return target.parent / f".{target.name}-new-{token}"

@@ -20,7 +20,7 @@ from forms.frictionless_schema import table_schema
 from schema.table import TableKind, table_of_kind
 from schema.tables import TABLES
 
-from pipeline.publish.journal import Change
+from pipeline.publish.journal import Change, journal_of
 from pipeline.dataset import Dataset
 
 DATAPACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
@@ -115,11 +115,6 @@ def write_package(dataset: Dataset, folder: Path) -> None:
 
 def descriptor_of(folder: Path) -> dict[str, Any]:
     return json.loads((folder / DESCRIPTOR).read_text(encoding="utf-8"))
-
-
-def journal_of(target: Path) -> Path:
-    """The journal of a change of the package folder ``target`` made on its own (by ``publish``)."""
-    return target.parent / f".{target.name}.journal"
 
 
 def publish(dataset: Dataset, target: Path) -> None:

@@ -13,6 +13,8 @@ every read checks the file's size and SHA-256 against the descriptor first.
     jus.timeline()                             # events with the date range their precision allows
     jus.claims_about("people", "sanae-takaichi")  # who asserts what about a record, and how sure
     jus.comparisons()                          # each point where the articles differ, readings side by side
+    jus.record("people", "sanae-takaichi")     # one record: its values, evidence, claims and relations
+    jus.search("Abe")                          # every value that contains the text, in every table
     print(jus.verify())                        # are the shipped files intact?
 
 ``__version__`` is the data package's version, read from the shipped descriptor on first use.
@@ -33,6 +35,8 @@ if TYPE_CHECKING:
     import polars
     import pyarrow
 
+    from . import _records
+
 __all__ = [
     "DataFileError",
     "FileCheck",
@@ -49,6 +53,8 @@ __all__ = [
     "evidence",
     "load",
     "path",
+    "record",
+    "search",
     "tables",
     "timeline",
     "verify",
@@ -127,6 +133,23 @@ def comparisons() -> pandas.DataFrame:
     from . import _views
 
     return _package().consistently(lambda: _views.comparisons(_package()))
+
+
+def record(table: str, record_id: str) -> _records.Record:
+    """Record ``record_id`` of ``table`` with all that is said about it: ``.values`` (field -> value), ``.evidence``
+    (as ``evidence()`` gives it; None for a table without evidence), ``.claims`` (as ``claims_about()``) and
+    ``.relations`` (the rows of ``relations`` where it is the subject or the object)."""
+    from . import _records
+
+    return _package().consistently(lambda: _records.record(_package(), table, record_id))
+
+
+def search(text: str, *, tables: list[str] | None = None) -> list[dict[str, Any]]:
+    """Every text value containing ``text`` (case ignored) in ``tables`` (default: all), as dicts with ``table``,
+    ``id`` (the primary key, parts joined by "/"), ``field`` and ``text`` (the match in context)."""
+    from . import _records
+
+    return _package().consistently(lambda: _records.search(_package(), text, tables))
 
 
 def path(name: str, format: str = "parquet") -> Path:

@@ -17,7 +17,6 @@ no backslash, and no symlink on the way, so nothing outside the data folder is e
 from __future__ import annotations
 
 import base64
-import difflib
 import hashlib
 import json
 from collections.abc import Callable
@@ -29,6 +28,7 @@ from typing import Any, TypeVar
 
 from ._errors import REINSTALL, DataFileError, UnknownTableError, UnsafePathError
 from ._layout import DESCRIPTOR, FORMATS, PACKAGE_DIR, is_plain_relative
+from ._suggest import did_you_mean
 
 DISTRIBUTION = "japan-us-summit"
 CONSISTENT_TRIES = 5
@@ -176,8 +176,8 @@ class DataPackage:
             raise ValueError(f"format must be one of {', '.join(map(repr, FORMATS))}, not {format!r}")
         names = self.tables()
         if table not in names:
-            close = difflib.get_close_matches(str(table), names, n=1)
-            hint = f" Did you mean {close[0]!r}?" if close else ""
+            hint = did_you_mean(table, names)
+            hint = f" {hint[0].upper()}{hint[1:]}" if hint else ""
             raise UnknownTableError(f"No table named {table!r}.{hint} Valid tables: {', '.join(names)}")
         wanted = table if format == "csv" else f"{table}-{format}"
         for resource in self.descriptor["resources"]:
