@@ -3,6 +3,7 @@
     python build.py validate [--format json]  check everything; exit 1 listing every problem
     python build.py build                     validate, then write datapackage/, DATA.md and schema/json/
     python build.py coverage                  evidence coverage of every sentence; exit 1 if one is unaccounted for
+    python build.py agreement [--format json] the blind second annotation's agreement with the data, per table
     python build.py check                     fail if datapackage/, DATA.md or schema/json/ is stale, or the version bump is too small
     python build.py diff [REF]                rows added, removed and changed since REF (default: the last release)
     python build.py release {major,minor,patch}  bump the version, build, snapshot the schema, open the CHANGELOG entry
@@ -90,13 +91,13 @@ def _print_problems(problems: list[Problem], as_json: bool = False) -> int:
     return 1
 
 
-def _assemble(root: Path, rebuilding: bool = False, use_cache: bool = True) -> Dataset:
+def _assemble(root: Path, rebuilding: bool = False, use_cache: bool = True, score_agreement: bool = True) -> Dataset:
     """The validated dataset; raises InvalidInput listing every problem, version mismatches included (except,
     when ``rebuilding``, those of the package that is about to be replaced: a damaged package never blocks
     the build that repairs it)."""
     problems = [p for p in version_problems(root) if not (rebuilding and p.file == f"{PACKAGE_DIR}/{DESCRIPTOR}")]
     try:
-        dataset = assemble(root, use_cache)
+        dataset = assemble(root, use_cache, score_agreement)
     except InvalidInput as error:
         problems += error.problems
     if problems:
@@ -111,7 +112,7 @@ def _summary(dataset: Dataset) -> str:
 def _generated(dataset: Dataset) -> dict[str, str]:
     """The files generated beside the package, by path relative to the root: the data dictionary and the JSON
     Schemas of the annotation files."""
-    return {DATA_DICTIONARY: data_dictionary(dataset.row_counts(), dataset.version), **json_schemas()}
+    return {DATA_DICTIONARY: data_dictionary(dataset.row_counts(), dataset.version, dataset.agreement), **json_schemas()}
 
 
 def _outdated_schemas(root: Path, generated: dict[str, str]) -> list[Path]:
@@ -380,7 +381,7 @@ def _command(name: str, text: str, **kwargs):
 @click.pass_obj
 def validate_command(run: dict, output: str) -> int:
     try:
-        dataset = _assemble(run["root"], use_cache=run["use_cache"])
+        dataset = _assemble(run["root"], use_cache=run["use_cache"], score_agreement=False)
     except InvalidInput as error:
         return _print_problems(error.problems, as_json=output == "json")
     if output == "json":
@@ -409,6 +410,21 @@ def coverage_command(run: dict) -> int:
     sentences = coverage(run["root"], dataset)
     print(report(sentences))
     return 0 if all(s.accounted_for for s in sentences) else 1
+
+
+@_command("agreement", "the agreement of the blind second annotation with the data, per table (the build publishes it)")
+@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text: a table per table; json: the figures the build writes to datapackage/agreement.json")
+@click.pass_obj
+def agreement_command(run: dict, output: str) -> int:
+    try:
+        dataset = _assemble(run["root"], use_cache=run["use_cache"])
+    except InvalidInput as error:
+        return _print_problems(error.problems)
+    from pipeline.check.agreement import report
+
+    print(json.dumps(dataset.agreement, indent=2) if output == "json" else report(dataset.agreement))
+    return 0
 
 
 @_command("check", "fail if datapackage/ or DATA.md is stale, or if the version bump is smaller than the changes need")

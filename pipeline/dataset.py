@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
@@ -16,6 +17,7 @@ from schema.tables import TABLES
 
 from pipeline.load.annotations import NO_FACT_FILE, unknown_files
 from pipeline.assembly import Assembly
+from pipeline.check.agreement import score
 from pipeline.check.cross_checks import Unchecked, all_findings
 from pipeline.check.unpublished import unpublished_findings
 from pipeline.problems import InvalidInput
@@ -23,6 +25,7 @@ from pipeline.progress import bar
 from pipeline.project import version
 from pipeline.incremental import record_results
 from pipeline.load.records import records
+from pipeline.load.second_annotation import dataset_records, second_records
 from pipeline.release.releases import changelog_date
 from pipeline.load.source_files import read_sources, source_lines
 from pipeline.load.sources import Source
@@ -37,6 +40,7 @@ class Dataset:
     sources: dict[str, Source]
     version: str
     released: str | None = None
+    agreement: dict[str, Any] | None = None  # the second annotation's agreement with the data; None when there is none
 
     def row_counts(self) -> dict[str, int]:
         return {name: table.num_rows for name, table in self.tables.items()}
@@ -46,22 +50,23 @@ def to_frame(table: pa.Table) -> pd.DataFrame:
     return table.to_pandas(types_mapper=pandas_types().get)
 
 
-def assemble(root: Path, use_cache: bool = True) -> Dataset:
+def assemble(root: Path, use_cache: bool = True, score_agreement: bool = True) -> Dataset:
     """Load, derive and validate everything under ``root``; raise ``InvalidInput`` listing every problem.
 
     Level 1, each written record against its model (once, as it is loaded); level 2, each table as a whole
-    (pandera); level 3, the rules across tables. ``use_cache=False`` ignores the per-file cache.
+    (pandera); level 3, the rules across tables. ``use_cache=False`` ignores the per-file cache. The second
+    annotation, if there is one, is checked too, and scored against the data unless ``score_agreement`` is False.
     """
     collecting = gc.isenabled()
     gc.disable()  # millions of long-lived objects, almost no cycles: the collector would rescan them again and again
     try:
-        return _assemble(root, use_cache)
+        return _assemble(root, use_cache, score_agreement)
     finally:
         if collecting:
             gc.enable()
 
 
-def _assemble(root: Path, use_cache: bool) -> Dataset:
+def _assemble(root: Path, use_cache: bool, score_agreement: bool) -> Dataset:
     assembly = Assembly(root)
     annotated = [t for t in TABLES.values() if t.annotated]
     assembly.problems += unknown_files(root, {t.name for t in annotated}, {Path(NO_FACT_FILE).name})
@@ -84,7 +89,18 @@ def _assemble(root: Path, use_cache: bool) -> Dataset:
     if assembly.problems:
         raise InvalidInput(assembly.problems)
     current = version(root)
-    return Dataset({name: _published(TABLES[name], frames[name]) for name in TABLES}, assembly.sources, current, changelog_date(root, current))
+    published = {name: _published(TABLES[name], frames[name]) for name in TABLES}
+    return Dataset(published, assembly.sources, current, changelog_date(root, current),
+                   _agreement(root, published, assembly.sources, score_agreement))
+
+
+def _agreement(root: Path, published: dict[str, pa.Table], sources: dict[str, Source], scored: bool) -> dict[str, Any] | None:
+    """The second annotation, checked (raising ``InvalidInput``), and scored against the published tables when
+    ``scored``; None when there is no second annotation or it is not scored."""
+    second = second_records(root, TABLES, sources)
+    if second is None or not scored:
+        return None
+    return score(TABLES, dataset_records(TABLES, {name: table.to_pylist() for name, table in published.items()}), second)
 
 
 def _published(table: Table, frame: pd.DataFrame) -> pa.Table:

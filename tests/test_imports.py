@@ -10,7 +10,7 @@ from tests.conftest import ROOT
 
 NOT_FOR_VALIDATE = ("daff", "jinja2", "hypothesis", "pytest", "_pytest", "tomlkit", "filelock",
                     "pipeline.check.coverage", "pipeline.publish.publish", "forms.croissant",
-                    "forms.dataset_card", "provenance_site")
+                    "forms.dataset_card", "provenance_site", "scipy", "statsmodels")
 
 RUN_VALIDATE = """
 import json, runpy, sys

@@ -85,7 +85,7 @@ def test_cached_and_uncached_runs_give_identical_bytes_and_problems(project, run
 def test_the_cache_follows_the_code_the_sources_and_its_own_damage(project, run_build, monkeypatch):
     assert run_build(project, "validate")[0] == 0
     computed = _computed(monkeypatch)
-    annotation_files = sorted(p.relative_to(project).as_posix() for p in (project / "annotations").glob("*.yaml"))
+    annotation_files = sorted(p.relative_to(project).as_posix() for p in (project / "annotations").rglob("*.yaml"))  # split files too
 
     entry = next((project / CACHE_DIR).iterdir())
     entry.write_bytes(b"not a pickle")
