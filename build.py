@@ -329,6 +329,7 @@ def main(argv: list[str] | None = None, root: Path = ROOT) -> int:
     traceback."""
     import_checks_without_strategies()  # this process synthesizes no data: pandera need not import hypothesis
     as_json = _wants_json(argv)
+    APPLIED.clear()  # what this command has changed so far (a caller may run several commands in one process)
     try:
         return _main(argv, root)
     except (KeyboardInterrupt, _Interrupted):

@@ -319,8 +319,8 @@ def test_the_accessor_imports_neither_build_time_libraries_nor_click():
 
 def test_each_file_is_hashed_once_per_process(data_copy: Path, monkeypatch: pytest.MonkeyPatch):
     package, hashed = DataPackage(data_copy), []
-    real = _files._mismatch
-    monkeypatch.setattr(_files, "_mismatch", lambda resource, data: hashed.append(resource["name"]) or real(resource, data))
+    real = _files.hash_mismatch
+    monkeypatch.setattr(_files, "hash_mismatch", lambda resource, data: hashed.append(resource["name"]) or real(resource, data))
     for _ in range(3):
         package.read(package.resource("people", "parquet"))
     assert hashed == ["people-parquet"]
