@@ -86,17 +86,24 @@ def test_the_cache_follows_the_code_the_sources_and_its_own_damage(project, run_
     assert run_build(project, "validate")[0] == 0
     computed = _computed(monkeypatch)
     annotation_files = sorted(p.relative_to(project).as_posix() for p in (project / "annotations").glob("*.yaml"))
+    record_files = [f for f in annotation_files if Path(f).stem not in {"articles", "no_fact_sentences"}]
 
-    entry = next((project / CACHE_DIR).iterdir())
-    entry.write_bytes(b"not a pickle")
+    entry = max((p for p in (project / CACHE_DIR).iterdir() if p.suffix == ".arrow"), key=lambda p: p.stat().st_size)
+    data = bytearray(entry.read_bytes())
+    data[len(data) // 2] ^= 1  # one bit flipped, the file still parses as Arrow
+    entry.write_bytes(bytes(data))
     assert run_build(project, "validate")[0] == 0
-    assert len(computed) == 1  # the damaged entry is computed again, the others are read
+    assert sorted(computed) == record_files  # a damaged state is not trusted: every file is computed again
     computed.clear()
+    assert run_build(project, "validate")[0] == 0
+    assert computed == []  # and the state written instead is whole
+    written = set((project / CACHE_DIR).iterdir())
 
     monkeypatch.setattr(incremental, "code_fingerprint", lambda: "another version of the code")
     assert run_build(project, "validate")[0] == 0
-    assert sorted(computed) == [f for f in annotation_files if Path(f).stem not in {"articles", "no_fact_sentences"}]
-    assert len(list((project / CACHE_DIR).iterdir())) == len(computed)  # entries of the old code are pruned
+    assert sorted(computed) == record_files
+    remaining = set((project / CACHE_DIR).iterdir())
+    assert len(remaining) == len(written) and not remaining & (written - {project / CACHE_DIR / "state.json"})  # the old state is pruned
     computed.clear()
 
     source = next((project / "sources").glob("000_*.txt"))
