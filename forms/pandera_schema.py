@@ -1,8 +1,10 @@
-"""Generate the pandera schema that validates a whole table at once (vectorized, lazily)."""
+"""Generate the pandera schema that validates a whole table at once (vectorized, lazily), for pandas frames
+(the accessor's form) or polars frames (what the build checks, straight from its Arrow tables)."""
 
 from __future__ import annotations
 
-import pandera.pandas as pa
+import importlib
+from typing import Any
 
 from japan_us_summit._layout import pandas_types
 
@@ -10,13 +12,20 @@ from .arrow_schema import ARROW_TYPES
 from schema.field_spec import FieldSpec
 from schema.table import Table
 
+POLARS_TYPES = {"string": "String", "integer": "Int64", "number": "Float64", "boolean": "Boolean", "date": "Date"}
+
 
 def pandas_dtype(kind: str) -> object:
     """The pandas dtype of a Table Schema type: the one the accessor gives."""
     return pandas_types()[ARROW_TYPES[kind]]
 
 
-def column_checks(spec: FieldSpec) -> list[pa.Check]:
+def polars_dtype(kind: str) -> object:
+    """The polars dtype of a Table Schema type: the one polars gives the Arrow column."""
+    return getattr(importlib.import_module("polars"), POLARS_TYPES[kind])
+
+
+def column_checks(spec: FieldSpec, pa: Any) -> list:
     checks = []
     if spec.pattern is not None:
         checks.append(pa.Check.str_matches(spec.pattern))
@@ -31,12 +40,15 @@ def column_checks(spec: FieldSpec) -> list[pa.Check]:
     return checks
 
 
-def pandera_schema(table: Table, *, written_checked: bool = False) -> pa.DataFrameSchema:
-    """Types, nullability, patterns, vocabularies, ranges, and primary-key uniqueness.
+def pandera_schema(table: Table, *, written_checked: bool = False, backend: str = "pandas") -> Any:
+    """Types, nullability, patterns, vocabularies, ranges, and primary-key uniqueness; ``backend`` is
+    "pandas" or "polars".
 
     With ``written_checked`` (the build, which has checked every written value and written key as it read
     them), values and keys are checked only in columns the build derives; types are checked everywhere.
     """
+    pa = importlib.import_module(f"pandera.{backend}")
+    dtype = pandas_dtype if backend == "pandas" else polars_dtype
     key_checked = not written_checked or all(table.fields[name].derived for name in table.primary_key)
     single_key = table.primary_key[0] if len(table.primary_key) == 1 and key_checked else None
     compound_key = list(table.primary_key) if len(table.primary_key) > 1 and key_checked else None
@@ -46,8 +58,8 @@ def pandera_schema(table: Table, *, written_checked: bool = False) -> pa.DataFra
 
     columns = {
         name: pa.Column(
-            pandas_dtype(spec.kind),
-            checks=column_checks(spec) if values(spec) else [],
+            dtype(spec.kind),
+            checks=column_checks(spec, pa) if values(spec) else [],
             nullable=not (spec.required and values(spec)),
             unique=name == single_key,
             description=spec.description,

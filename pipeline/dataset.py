@@ -6,10 +6,10 @@ import gc
 from dataclasses import dataclass
 from pathlib import Path
 
-import pandas as pd
+import polars as pl
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from japan_us_summit._layout import pandas_types
 from forms.arrow_schema import arrow_schema
 from schema.table import Table, TableKind
 from schema.tables import TABLES
@@ -40,10 +40,6 @@ class Dataset:
         return {name: table.num_rows for name, table in self.tables.items()}
 
 
-def to_frame(table: pa.Table) -> pd.DataFrame:
-    return table.to_pandas(types_mapper=pandas_types().get)
-
-
 def assemble(root: Path, use_cache: bool = True) -> Dataset:
     """Load, derive and validate everything under ``root``; raise ``InvalidInput`` listing every problem.
 
@@ -71,22 +67,23 @@ def _assemble(root: Path, use_cache: bool) -> Dataset:
         records(assembly, TABLES[name], results)
     frames = {}
     for table in TABLES.values():
-        frames[table.name] = to_frame(assembly.table(table.name))
+        frames[table.name] = pl.from_arrow(assembly.table(table.name))
         table_problems(assembly, table, frames[table.name])
     for finding in all_findings(TABLES, frames, Unchecked(assembly.invalid_ids, frozenset(assembly.unreadable))):
         assembly.problem(assembly.where[finding.table][finding.index], finding.table, finding.field, finding.message)
     if assembly.problems:
         raise InvalidInput(assembly.problems)
     current = version(root)
-    return Dataset({name: _published(TABLES[name], frames[name]) for name in TABLES}, assembly.sources, current, changelog_date(root, current))
+    return Dataset({name: _published(TABLES[name], assembly.table(name)) for name in TABLES}, assembly.sources, current, changelog_date(root, current))
 
 
-def _published(table: Table, frame: pd.DataFrame) -> pa.Table:
-    """The table in publishing order: by primary key; evidence by record, keeping each record's order."""
+def _published(table: Table, rows: pa.Table) -> pa.Table:
+    """The table in publishing order: by primary key; evidence by record, keeping each record's order (a stable sort)."""
     if table.kind == TableKind.EVIDENCE:
         table_column, key_column = table.record_keys[0]
-        order = {name: position for position, name in enumerate(TABLES)}
-        frame = frame.assign(_t=frame[table_column].map(order)).sort_values(["_t", key_column], kind="stable").drop(columns="_t")
+        position = pc.index_in(rows[table_column], value_set=pa.array(list(TABLES)))
+        keys = pa.table({"_t": position, "_k": rows[key_column]})
+        order = pc.sort_indices(keys, sort_keys=[("_t", "ascending"), ("_k", "ascending")])
     else:
-        frame = frame.sort_values(list(table.primary_key), kind="stable")
-    return pa.Table.from_pandas(frame, schema=arrow_schema(table), preserve_index=False)
+        order = pc.sort_indices(rows, sort_keys=[(name, "ascending") for name in table.primary_key])
+    return rows.take(order).combine_chunks()

@@ -76,7 +76,7 @@ def dependency(state: SourceState, articles: list[str]) -> str:
 
 FILE_SCHEMA = pa.schema([(name, kind) for name, kind in [
     ("table", pa.string()), ("file", pa.string()), ("sha256", pa.string()), ("dependency", pa.string()),
-    ("readable", pa.bool_()), ("articles", pa.string()), ("problems", pa.string()), ("invalid_ids", pa.string()),
+    ("readable", pa.bool_()), ("sources_named", pa.string()), ("problems", pa.string()), ("invalid_ids", pa.string()),
     ("written", pa.string()), ("where", pa.string()), ("counts", pa.string()),
 ]])
 
@@ -84,7 +84,7 @@ FILE_SCHEMA = pa.schema([(name, kind) for name, kind in [
 def _encoded(result: FileResult, sha256: str, state: SourceState) -> dict:
     return {
         "table": result.table, "file": result.file, "sha256": sha256, "dependency": dependency(state, result.articles),
-        "readable": result.readable, "articles": json.dumps(result.articles),
+        "readable": result.readable, "sources_named": json.dumps(result.articles),
         "problems": json.dumps([problem.as_dict() for problem in result.problems]),
         "invalid_ids": json.dumps(sorted(result.invalid_ids, key=str)),
         "written": json.dumps([(record_id, (w.file, w.line, w.record_id, w.field_lines)) for record_id, w in result.written]),
@@ -103,7 +103,7 @@ def _decoded(entry: dict, rows: dict[str, pa.Table], offsets: dict[str, int]) ->
         problems=[Problem(**problem) for problem in json.loads(entry["problems"])],
         invalid_ids=set(json.loads(entry["invalid_ids"])),
         written=[(record_id, Where(*where)) for record_id, where in json.loads(entry["written"])],
-        parts=parts, where=entry["where"], articles=json.loads(entry["articles"]),
+        parts=parts, where=entry["where"], articles=json.loads(entry["sources_named"]),
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated, Any
 
+import polars as pl
 from pydantic import AfterValidator, Field, model_validator
 
 from .fields import (
@@ -103,11 +104,16 @@ def _list_of_a_commitment_or_figure(row: Any) -> Any:
     return row
 
 
+def _rows(frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` with each row's index in column ``_row`` (what a ``Finding`` names)."""
+    return frame.with_row_index("_row")
+
+
 def _one_item_per_position(frames: Frames) -> Iterator[Finding]:
     """Two items of one list do not share a position."""
-    frame = frames["list_items"]
-    repeated = frame[frame.duplicated(["list_table", "list_id", "position"], keep="first")]
-    for index, list_id, position in zip(repeated.index, repeated["list_id"], repeated["position"]):
+    frame = _rows(frames["list_items"])
+    repeated = frame.filter(~pl.struct("list_table", "list_id", "position").is_first_distinct())
+    for index, list_id, position in repeated.select("_row", "list_id", "position").iter_rows():
         yield Finding("list_items", index, "position", f"position {position} of list {list_id!r} is taken by another item")
 
 
@@ -129,41 +135,40 @@ def _figure_rules(row: Any) -> Any:
 
 def _target_figures(frames: Frames) -> Iterator[Finding]:
     """A commitment's target figure names that commitment back."""
-    commitments, figures = frames["commitments"], frames["figures"]
-    owners = {figure: owner if isinstance(owner, str) else None for figure, owner in zip(figures["figure_id"], figures["commitment_id"])}
-    for index, commitment, figure in zip(commitments.index, commitments["commitment_id"], commitments["target_figure_id"]):
-        if figure in owners and owners[figure] != commitment:
-            yield Finding("commitments", index, "target_figure_id", f"figure {figure!r} does not belong to this commitment (its commitment_id must be {commitment!r})")
+    owners = frames["figures"].select(pl.col("figure_id").alias("target_figure_id"), pl.col("commitment_id").alias("_owner"))
+    joined = _rows(frames["commitments"]).join(owners, on="target_figure_id", how="inner").sort("_row")
+    wrong = joined.filter(pl.col("_owner").is_null() | (pl.col("_owner") != pl.col("commitment_id")))
+    for index, commitment, figure in wrong.select("_row", "commitment_id", "target_figure_id").iter_rows():
+        yield Finding("commitments", index, "target_figure_id", f"figure {figure!r} does not belong to this commitment (its commitment_id must be {commitment!r})")
 
 
 def _deadline_after_made_date(frames: Frames) -> Iterator[Finding]:
     """A deadline cannot end before the commitment was made."""
-    frame = frames["commitments"]
-    dated = frame[frame["deadline_latest"].notna() & frame["made_date_earliest"].notna()]
-    bad = dated[dated["deadline_latest"] < dated["made_date_earliest"]]
-    for index in bad.index:
-        yield Finding("commitments", index, "deadline", f"deadline {bad.at[index, 'deadline']} ends before the commitment was made ({bad.at[index, 'made_date']})")
+    bad = _rows(frames["commitments"]).filter(pl.col("deadline_latest") < pl.col("made_date_earliest"))  # null on either side: not compared
+    for index, deadline, made in bad.select("_row", "deadline", "made_date").iter_rows():
+        yield Finding("commitments", index, "deadline", f"deadline {deadline} ends before the commitment was made ({made})")
 
 
 def _subject_field_exists(frames: Frames) -> Iterator[Finding]:
     """A comparison's subject field is a field of its subject table."""
-    frame = frames["comparisons"]
-    for index, table_name, field in zip(frame.index, frame["subject_table"], frame["subject_field"]):
-        if isinstance(field, str) and field not in TABLES[table_name].fields:
-            yield Finding("comparisons", index, "subject_field", f"{field!r} is not a field of {table_name}")
+    fields = pl.DataFrame([(name, field) for name, table in TABLES.items() for field in table.fields],
+                          schema={"subject_table": pl.String, "subject_field": pl.String}, orient="row")
+    unknown = _rows(frames["comparisons"]).filter(pl.col("subject_field").is_not_null()).join(fields, on=["subject_table", "subject_field"], how="anti")
+    for index, table_name, field in unknown.sort("_row").select("_row", "subject_table", "subject_field").iter_rows():
+        yield Finding("comparisons", index, "subject_field", f"{field!r} is not a field of {table_name}")
 
 
 def _every_comparison_has_a_reading(frames: Frames) -> Iterator[Finding]:
     """A comparison has at least one reading (an omission has one: the article that reports the point)."""
-    frame = frames["comparisons"]
-    for index in frame.index[~frame["comparison_id"].isin(frames["comparison_readings"]["comparison_id"])]:
+    read = frames["comparison_readings"].select("comparison_id").unique()
+    for index in _rows(frames["comparisons"]).join(read, on="comparison_id", how="anti").sort("_row")["_row"]:
         yield Finding("comparisons", index, None, "comparison has no reading (expected a comparison_readings row per article that speaks to it)")
 
 
 def _every_claim_is_about_a_record(frames: Frames) -> Iterator[Finding]:
     """A claim names at least one record it is about."""
-    frame = frames["claims"]
-    for index in frame.index[~frame["claim_id"].isin(frames["claim_subjects"]["record_id"])]:
+    about = frames["claim_subjects"].select(pl.col("record_id").alias("claim_id")).unique()
+    for index in _rows(frames["claims"]).join(about, on="claim_id", how="anti").sort("_row")["_row"]:
         yield Finding("claims", index, None, "claim is about no record (expected an 'about' list naming at least one)")
 
 
@@ -216,43 +221,39 @@ def _relation_domain(row: Any) -> Any:
 
 def _cited_field_exists(frames: Frames) -> Iterator[Finding]:
     """A citation's field is an annotated field of the citing table, and the citing record gives it a value."""
-    frame, empty = frames["citations"], {}
-    for index, table, record, field in zip(frame.index, frame["record_table"], frame["record_id"], frame["field"]):
-        if not isinstance(field, str):
-            continue
+    frame = _rows(frames["citations"]).filter(pl.col("field").is_not_null())
+    findings = []
+    for (table, field), group in frame.group_by("record_table", "field"):
         if not TABLES[table].annotated_field(field):
-            yield Finding("citations", index, "field", f"{field!r} is not an annotated field of {table}")
+            findings += [(index, f"{field!r} is not an annotated field of {table}") for index in group["_row"]]
             continue
-        if (table, field) not in empty:
-            cited = frames[table]
-            empty[table, field] = set(cited.loc[cited[field].isna(), TABLES[table].primary_key[0]])
-        if record in empty[table, field]:
-            yield Finding("citations", index, "field", f"cites a reference for {field}, which {table}[{record}] leaves empty")
+        key = TABLES[table].primary_key[0]
+        empty = frames[table].filter(pl.col(field).is_null()).select(pl.col(key).alias("record_id"))
+        findings += [(index, f"cites a reference for {field}, which {table}[{record}] leaves empty")
+                     for index, record in group.join(empty, on="record_id", how="semi").select("_row", "record_id").iter_rows()]
+    for index, message in sorted(findings):
+        yield Finding("citations", index, "field", message)
 
 
 def _external_values_cite_a_reference(frames: Frames) -> Iterator[Finding]:
     """A date whose basis is external, and a value whose evidence basis is external, cite a reference for that field."""
-    citations = frames["citations"]
-    cited = {(t, r, f if isinstance(f, str) else None) for t, r, f in zip(citations["record_table"], citations["record_id"], citations["field"])}
+    cited = frames["citations"].select("record_table", "record_id", "field")
     for name, table in TABLES.items():
         if not table.annotated:
             continue
-        frame, key = frames[name], table.primary_key[0]
+        key = table.primary_key[0]
         for prefix in date_prefixes(table.model):
-            external = frame[frame[f"{prefix}_basis"] == DateBasis.EXTERNAL.value]
-            for index, record in zip(external.index, external[key]):
-                if (name, record, prefix) not in cited:
-                    yield Finding(name, index, f"{prefix}_basis", f"an external {prefix} cites no reference (expected a 'citations' item with 'field: {prefix}')")
-    evidence = frames["evidence"]
-    external = evidence[(evidence["basis"] == ValueBasis.EXTERNAL.value)]
+            external = _rows(frames[name]).filter(pl.col(f"{prefix}_basis") == DateBasis.EXTERNAL.value)
+            uncited = external.select("_row", pl.lit(name).alias("record_table"), pl.col(key).alias("record_id"), pl.lit(prefix).alias("field"))
+            for index in uncited.join(cited, on=["record_table", "record_id", "field"], how="anti").sort("_row")["_row"]:
+                yield Finding(name, index, f"{prefix}_basis", f"an external {prefix} cites no reference (expected a 'citations' item with 'field: {prefix}')")
+    external = frames["evidence"].filter(pl.col("basis") == ValueBasis.EXTERNAL.value).select("record_table", "record_id", "field")
+    uncited = external.with_row_index("_order").join(cited, on=["record_table", "record_id", "field"], how="anti", nulls_equal=True).sort("_order")
     positions: dict[str, dict[str, Any]] = {}
-    for table, record, field in zip(external["record_table"], external["record_id"], external["field"]):
-        field = field if isinstance(field, str) else None
-        if (table, record, field) not in cited:
-            if table not in positions:
-                positions[table] = dict(zip(frames[table][TABLES[table].primary_key[0]], frames[table].index))
-            index = positions[table][record]
-            yield Finding(table, index, field, f"its value rests on external evidence but cites no reference (expected a 'citations' item with 'field: {field}')")
+    for table, record, field in uncited.select("record_table", "record_id", "field").iter_rows():
+        if table not in positions:
+            positions[table] = dict(zip(frames[table][TABLES[table].primary_key[0]], range(frames[table].height)))
+        yield Finding(table, positions[table][record], field, f"its value rests on external evidence but cites no reference (expected a 'citations' item with 'field: {field}')")
 
 
 ARTICLES = Table(
