@@ -19,7 +19,7 @@ from pipeline.assembly import Assembly
 from pipeline.check.cross_checks import Unchecked, all_findings
 from pipeline.problems import InvalidInput
 from pipeline.project import version
-from pipeline.incremental import record_results
+from pipeline.incremental import ResultStore, record_results
 from pipeline.load.records import records
 from pipeline.release.releases import changelog_date
 from pipeline.load.source_files import read_sources, source_lines
@@ -63,18 +63,31 @@ def _assemble(root: Path, use_cache: bool) -> Dataset:
         if table.kind == TableKind.SOURCE:
             read_sources(assembly, table)
     source_lines(assembly)
-    for name, results in record_results(assembly, use_cache).items():
+    store = ResultStore(root, use_cache)
+    for name, results in record_results(assembly, store).items():
         records(assembly, TABLES[name], results)
+    key = store.levels_key(root)
+    known = store.level_problems(key)
+    if known is None:
+        found = len(assembly.problems)
+        _check_tables(assembly)
+        store.keep_level_problems(key, assembly.problems[found:])
+    else:  # the same inputs as the run that stored them: the table and cross-table levels would find the same
+        assembly.problems += known
+    if assembly.problems:
+        raise InvalidInput(assembly.problems)
+    current = version(root)
+    return Dataset({name: _published(TABLES[name], assembly.table(name)) for name in TABLES}, assembly.sources, current, changelog_date(root, current))
+
+
+def _check_tables(assembly: Assembly) -> None:
+    """Level 2, each table against its pandera schema; level 3, the rules across tables."""
     frames = {}
     for table in TABLES.values():
         frames[table.name] = pl.from_arrow(assembly.table(table.name))
         table_problems(assembly, table, frames[table.name])
     for finding in all_findings(TABLES, frames, Unchecked(assembly.invalid_ids, frozenset(assembly.unreadable))):
         assembly.problem(assembly.where[finding.table][finding.index], finding.table, finding.field, finding.message)
-    if assembly.problems:
-        raise InvalidInput(assembly.problems)
-    current = version(root)
-    return Dataset({name: _published(TABLES[name], assembly.table(name)) for name in TABLES}, assembly.sources, current, changelog_date(root, current))
 
 
 def _published(table: Table, rows: pa.Table) -> pa.Table:

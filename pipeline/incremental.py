@@ -33,6 +33,7 @@ from pipeline.load.annotations import missing_file, table_files
 from pipeline.assembly import Assembly, Where, only
 from pipeline.load.records import FileResult, SourceState, file_result
 from pipeline.problems import Problem
+from pipeline.project import SOURCES_DIR
 from pipeline.state import State
 
 CACHE_DIR = ".cache/validate"
@@ -114,9 +115,12 @@ class ResultStore:
         self.state = State(root, CACHE_DIR, code_fingerprint(), enabled)
         self.entries: dict[str, tuple[dict, FileResult]] = {}
         self.changed = True
+        self.meta: dict = {}
+        self.inputs: list[tuple[str, str, str]] = []  # (path, SHA-256, dependency) of each record file, in order
         loaded = self.state.load()
         if loaded is None:
             return
+        self.meta = loaded[0] if isinstance(loaded[0], dict) else {}
         try:
             self.entries = self._entries(loaded[1])
             self.changed = False
@@ -162,6 +166,35 @@ class ResultStore:
             if parts:
                 tables[f"rows/{name}"] = pa.concat_tables(parts).combine_chunks()
         self.state.save({}, tables)
+        self.meta = {}
+
+    def levels_key(self, root: Path) -> str:
+        """What the table and cross-table levels are a function of: every record file's result (by its path,
+        bytes and what it took from the sources), and the bytes of every file the source tables are read from."""
+        digest = hashlib.sha256(json.dumps(self.inputs).encode())
+        for table in TABLES.values():
+            if table.kind == TableKind.SOURCE:
+                for relative in table_files(root, table):
+                    digest.update(b"\0" + relative.encode() + b"\0" + hashlib.sha256(_readable_bytes(root, relative)).digest())
+        folder = root / SOURCES_DIR
+        for path in sorted(folder.iterdir()) if folder.is_dir() else []:
+            data = path.read_bytes() if path.is_file() else b"not a file"
+            digest.update(b"\0" + path.name.encode() + b"\0" + hashlib.sha256(data).digest())
+        return digest.hexdigest()
+
+    def level_problems(self, key: str) -> list[Problem] | None:
+        """The problems the table and cross-table levels found for inputs ``key``, if this state holds them."""
+        found = self.meta.get("levels")
+        if not isinstance(found, dict) or found.get("key") != key:
+            return None
+        try:
+            return [Problem(**problem) for problem in found["problems"]]
+        except (TypeError, KeyError):
+            return None
+
+    def keep_level_problems(self, key: str, problems: list[Problem]) -> None:
+        self.meta = {"levels": {"key": key, "problems": [problem.as_dict() for problem in problems]}}
+        self.state.save_meta(self.meta)
 
 
 def _readable_bytes(root: Path, relative: str) -> bytes:
@@ -170,6 +203,11 @@ def _readable_bytes(root: Path, relative: str) -> bytes:
     if path.is_symlink() or not path.is_file() or not path.resolve().is_relative_to(root.resolve()):
         return b""
     return path.read_bytes()
+
+
+def _unread(path: Path) -> str:
+    """What stands where a file was not read (its result is then computed from that alone)."""
+    return "symlink" if path.is_symlink() else "empty" if path.is_file() else "other" if path.exists() else "missing"
 
 
 _STATE: SourceState | None = None
@@ -185,11 +223,10 @@ def _work(root: Path, name: str, relative: str) -> FileResult:
     return file_result(root, TABLES[name], relative, _STATE)
 
 
-def record_results(assembly: Assembly, use_cache: bool = True) -> dict[str, list[FileResult]]:
+def record_results(assembly: Assembly, store: ResultStore) -> dict[str, list[FileResult]]:
     """The file results of every record table, in table order and file order."""
     sources = only(TableKind.SOURCE).name
     state = SourceState(assembly.sources, frozenset(assembly.invalid_ids[sources]), sources in assembly.unreadable)
-    store = ResultStore(assembly.root, use_cache)
     order: list[tuple[Table, str, str]] = []
     results: dict[str, FileResult] = {}
     todo: list[tuple[Table, str]] = []
@@ -211,6 +248,8 @@ def record_results(assembly: Assembly, use_cache: bool = True) -> dict[str, list
                 results[relative] = cached
     for (table, relative), result in zip(todo, _compute(assembly.root, todo, state)):
         results[relative] = result
+    store.inputs = [(relative, sha256 or _unread(assembly.root / relative), dependency(state, results[relative].articles))
+                    for _, relative, sha256 in order]
     if store.changed or todo or len(store.entries) != len(results):
         store.save([(results[relative], sha256) for _, relative, sha256 in order if sha256], state)
     grouped: dict[str, list[FileResult]] = {table.name: [] for table in TABLES.values() if table.kind == TableKind.RECORD}

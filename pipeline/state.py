@@ -74,6 +74,7 @@ class State:
         self.fingerprint = fingerprint
         self.folder = safe_folder(root, relative) if enabled else None
         self._owned: set[str] = set()  # files the previous manifest says this cache wrote
+        self._files: dict[str, Any] | None = None  # the files of the state as loaded or saved, once proven whole
 
     def _manifest(self) -> dict[str, Any] | None:
         try:
@@ -102,6 +103,7 @@ class State:
                 if len(data) != size or hashlib.sha256(data).hexdigest() != digest:
                     return None
                 tables[table] = pa.ipc.open_file(pa.py_buffer(data)).read_all()
+            self._files = manifest["files"]
             return manifest["meta"], tables
         except Exception:  # noqa: BLE001 - whatever is wrong with a state, it is rebuilt, not trusted
             return None
@@ -131,8 +133,17 @@ class State:
                 files[name] = (table, len(data), hashlib.sha256(data).hexdigest())
             self._commit({"format": FORMAT, "fingerprint": self.fingerprint, "files": files, "pending": [], "meta": meta})
             self._remove(self._owned - set(names.values()))
-            self._owned = set(names.values())
+            self._owned, self._files = set(names.values()), files
         except (OSError, ValueError, pa.ArrowException):
+            return
+
+    def save_meta(self, meta: dict[str, Any]) -> None:
+        """Replace the metadata of the state loaded or saved last, keeping its tables."""
+        if self.folder is None or self._files is None:
+            return
+        try:
+            self._commit({"format": FORMAT, "fingerprint": self.fingerprint, "files": self._files, "pending": [], "meta": meta})
+        except OSError:
             return
 
     def _commit(self, manifest: dict[str, Any]) -> None:

@@ -147,3 +147,19 @@ def jus_rows() -> dict[str, int]:
     import japan_us_summit as jus
 
     return {name: jus.load(name, backend="arrow").num_rows for name in jus.tables()}
+
+
+def test_the_table_levels_run_again_only_when_their_inputs_change(project, run_build, monkeypatch):
+    import pipeline.dataset as dataset
+
+    checked = []
+    original = dataset._check_tables
+    monkeypatch.setattr(dataset, "_check_tables", lambda assembly: (checked.append(1), original(assembly)))
+    people = project / "annotations" / "people.yaml"
+    people.write_text(people.read_text(encoding="utf-8").replace("person_id: donald-trump", "person_id: donald-trumpp", 1), encoding="utf-8")
+    first = run_build(project, "validate")
+    assert first[0] == 1 and "does not resolve" in first[2] and checked == [1]
+    assert run_build(project, "validate") == first and checked == [1]  # nothing changed: the stored findings
+    (project / "annotations" / "meetings.yaml").write_bytes((project / "annotations" / "meetings.yaml").read_bytes() + b"# note\n")
+    assert run_build(project, "validate") == first and checked == [1, 1]
+    assert run_build(project, "--no-cache", "validate") == first
