@@ -3,10 +3,12 @@
     python build.py validate [--format json]  check everything; exit 1 listing every problem
     python build.py build                     validate, then write datapackage/, DATA.md and schema/json/
     python build.py coverage                  evidence coverage of every sentence; exit 1 if one is unaccounted for
+    python build.py agreement [--format json] the blind second annotation's agreement with the data, per table
     python build.py check                     fail if datapackage/, DATA.md or schema/json/ is stale, or the version bump is too small
     python build.py diff [REF]                rows added, removed and changed since REF (default: the last release)
     python build.py release {major,minor,patch}  bump the version, build, snapshot the schema, open the CHANGELOG entry
     python build.py site [OUT]                write the provenance site (default: site/) from the published datapackage/
+    python build.py dist                      write what a release publishes into dist/ (wheel, sdist, data, SQLite, site, SHA256SUMS)
 """
 
 from __future__ import annotations
@@ -37,18 +39,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import click
-from filelock import FileLock, Timeout
 
 from pipeline.release import data_diff
-from pipeline.check.coverage import coverage, report
 from pipeline.dataset import Dataset, assemble
+from pipeline import progress
 from pipeline.problems import InvalidInput, Problem
 from pipeline.publish.atomic import clean_leftovers, commit, discard, stage
 from pipeline.project import DATA_DICTIONARY, DESCRIPTOR, LOCK_FILE, PACKAGE_DIR, ROOT
-from pipeline.publish.publish import descriptor_of, publish, write_package
 from pipeline.release.releases import (
     CHANGELOG,
+    NEED_WORDS,
     ReleaseError,
+    STEP_WORDS,
     CITATION,
     RELEASES_DIR,
     bump_level,
@@ -63,6 +65,10 @@ from pipeline.release.releases import (
 from pipeline.release.schema_changes import Level, classify, required_level
 from forms.data_dictionary import data_dictionary
 from forms.json_schemas import SCHEMA_DIR, json_schemas
+from forms.pandera_schema import import_checks_without_strategies
+
+# What only some commands need they import themselves: validate, which every edit runs, imports neither the
+# publisher (its card and Croissant templates, Jinja2), nor the coverage report, daff, tomlkit or filelock.
 
 
 def _print_problems(problems: list[Problem], as_json: bool = False) -> int:
@@ -75,13 +81,13 @@ def _print_problems(problems: list[Problem], as_json: bool = False) -> int:
     return 1
 
 
-def _assemble(root: Path, rebuilding: bool = False, use_cache: bool = True) -> Dataset:
+def _assemble(root: Path, rebuilding: bool = False, use_cache: bool = True, score_agreement: bool = True) -> Dataset:
     """The validated dataset; raises InvalidInput listing every problem, version mismatches included (except,
     when ``rebuilding``, those of the package that is about to be replaced: a damaged package never blocks
     the build that repairs it)."""
     problems = [p for p in version_problems(root) if not (rebuilding and p.file == f"{PACKAGE_DIR}/{DESCRIPTOR}")]
     try:
-        dataset = assemble(root, use_cache)
+        dataset = assemble(root, use_cache, score_agreement)
     except InvalidInput as error:
         problems += error.problems
     if problems:
@@ -96,7 +102,7 @@ def _summary(dataset: Dataset) -> str:
 def _generated(dataset: Dataset) -> dict[str, str]:
     """The files generated beside the package, by path relative to the root: the data dictionary and the JSON
     Schemas of the annotation files."""
-    return {DATA_DICTIONARY: data_dictionary(dataset.row_counts(), dataset.version), **json_schemas()}
+    return {DATA_DICTIONARY: data_dictionary(dataset.row_counts(), dataset.version, dataset.agreement), **json_schemas()}
 
 
 def _outdated_schemas(root: Path, generated: dict[str, str]) -> list[Path]:
@@ -118,6 +124,8 @@ def _stage_generated(root: Path, generated: dict[str, str]) -> list[tuple[Path, 
 
 def _build(root: Path, dataset: Dataset) -> None:
     """Publish the package, the data dictionary and the schemas; these are staged first, so a full disk changes nothing."""
+    from pipeline.publish.publish import publish
+
     generated = _generated(dataset)
     staged = _stage_generated(root, generated)
     try:
@@ -132,6 +140,8 @@ def _build(root: Path, dataset: Dataset) -> None:
 
 def _changes_since_release(root: Path, dataset: Dataset) -> tuple[str, list]:
     """The last released version ("0.0.0" if none) and the classified changes since."""
+    from pipeline.publish.publish import descriptor_of, write_package
+
     released = last_release(root)
     if released is None:
         return "0.0.0", []
@@ -142,6 +152,8 @@ def _changes_since_release(root: Path, dataset: Dataset) -> tuple[str, list]:
 
 
 def _check(root: Path, dataset: Dataset) -> int:
+    from pipeline.publish.publish import write_package
+
     failed = False
     with tempfile.TemporaryDirectory() as folder:
         fresh = Path(folder) / "package"
@@ -171,18 +183,23 @@ def _check(root: Path, dataset: Dataset) -> int:
     for change in changes:
         print(f"  {change}")
     if step < needed:
-        print(f"Version {dataset.version} is a {step} step from the last release {released}, but the changes need a "
-              f"{needed} release: run `python build.py release {needed}`.", file=sys.stderr)
+        print(f"Version {dataset.version} is {STEP_WORDS[step]} the last release {released}, but the changes need "
+              f"{NEED_WORDS[needed]}: run `python build.py release {needed}`.", file=sys.stderr)
         failed = True
     if not failed:
-        print(f"Up to date: version {dataset.version} (last release {released}; changes since need: {needed}).")
+        print(f"Up to date: version {dataset.version} (last release {released}; the changes since need {NEED_WORDS[needed]}).")
     return 1 if failed else 0
 
 
 def _release(root: Path, dataset: Dataset, level: Level) -> int:
     """All or nothing: every precondition is checked and every file written aside before the first one changes."""
+    from pipeline.publish.publish import publish, write_package
+
     released, changes = _changes_since_release(root, dataset)
     needed = step_needed(released, required_level(changes))
+    if not changes:
+        print(f"Nothing changed since release {released} (schemas and data files are identical): no release made.", file=sys.stderr)
+        return 1
     if level < needed:
         for change in changes:
             print(f"  {change}", file=sys.stderr)
@@ -217,7 +234,8 @@ def _release(root: Path, dataset: Dataset, level: Level) -> int:
         commit(staged)  # renames only: pyproject.toml, which makes the release, goes last
     for path in _outdated_schemas(root, generated):
         path.unlink()
-    print(f"Released {new} (was {released}). Review CHANGELOG.md, commit, and tag v{new}.\n{summary}")
+    print(f"Released {new} (was {released}).\n{summary}\nReview CHANGELOG.md, commit, then tag the release:\n"
+          f"  git tag -a v{new} -m 'Release {new}'")
     return 0
 
 
@@ -225,6 +243,8 @@ def _release(root: Path, dataset: Dataset, level: Level) -> int:
 def _one_writer(root: Path) -> Iterator[None]:
     """Hold the project's writer lock (refusing at once if another build or release holds it) and clean up
     whatever an interrupted one left behind."""
+    from filelock import FileLock, Timeout
+
     lock = FileLock(root / LOCK_FILE)
     try:
         lock.acquire(timeout=0)
@@ -264,6 +284,7 @@ def _fault(error: OSError) -> str:
 def main(argv: list[str] | None = None, root: Path = ROOT) -> int:
     """Run one command; a fault (interrupt, full disk, no permission, a second writer, git trouble) gives one
     line on stderr and an exit code, never a traceback."""
+    import_checks_without_strategies()  # this process synthesizes no data: pandera need not import hypothesis
     try:
         return _main(argv, root)
     except KeyboardInterrupt:
@@ -287,8 +308,10 @@ class _Commands(click.Group):
 @click.group(cls=_Commands, help=__doc__.split("\n\n")[0], context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--no-cache", is_flag=True,
               help="ignore the per-file cache in .cache/validate/ (same results, slower; the cache is safe to delete)")
+@click.option("--quiet", "-q", is_flag=True, help="no progress bar (one is drawn on stderr, when it is a terminal, for a run of over 2 s)")
 @click.pass_context
-def cli(ctx: click.Context, no_cache: bool) -> None:
+def cli(ctx: click.Context, no_cache: bool, quiet: bool) -> None:
+    progress.quiet = quiet
     ctx.obj = {"root": ctx.obj, "use_cache": not no_cache}
 
 
@@ -303,7 +326,7 @@ def _command(name: str, text: str, **kwargs):
 @click.pass_obj
 def validate_command(run: dict, output: str) -> int:
     try:
-        dataset = _assemble(run["root"], use_cache=run["use_cache"])
+        dataset = _assemble(run["root"], use_cache=run["use_cache"], score_agreement=False)
     except InvalidInput as error:
         return _print_problems(error.problems, as_json=output == "json")
     if output == "json":
@@ -327,9 +350,26 @@ def coverage_command(run: dict) -> int:
         dataset = _assemble(run["root"], use_cache=run["use_cache"])
     except InvalidInput as error:
         return _print_problems(error.problems)
+    from pipeline.check.coverage import coverage, report
+
     sentences = coverage(run["root"], dataset)
     print(report(sentences))
     return 0 if all(s.accounted_for for s in sentences) else 1
+
+
+@_command("agreement", "the agreement of the blind second annotation with the data, per table (the build publishes it)")
+@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text: a table per table; json: the figures the build writes to datapackage/agreement.json")
+@click.pass_obj
+def agreement_command(run: dict, output: str) -> int:
+    try:
+        dataset = _assemble(run["root"], use_cache=run["use_cache"])
+    except InvalidInput as error:
+        return _print_problems(error.problems)
+    from pipeline.check.agreement import report
+
+    print(json.dumps(dataset.agreement, indent=2) if output == "json" else report(dataset.agreement))
+    return 0
 
 
 @_command("check", "fail if datapackage/ or DATA.md is stale, or if the version bump is smaller than the changes need")
@@ -360,6 +400,33 @@ def diff_command(run: dict, ref: str | None) -> int:
 @click.pass_obj
 def release_command(run: dict, level: str) -> int:
     return _write(run, release=Level[level.upper()])
+
+
+@_command("dist", "write what a release publishes into dist/: wheel, sdist, zipped data package, SQLite, site archive, "
+                  ".zenodo.json and SHA256SUMS; refused while check fails")
+@click.pass_obj
+def dist_command(run: dict) -> int:
+    from pipeline.release.distribution import DistError, write_dist  # imported here: only this command builds wheels
+
+    root = run["root"]
+    try:
+        dataset = _assemble(root, use_cache=run["use_cache"])
+    except InvalidInput as error:
+        return _print_problems(error.problems)
+    if _check(root, dataset) != 0:
+        print("dist publishes only a checked release: fix what check lists first.", file=sys.stderr)
+        return 1
+    with _one_writer(root):
+        try:
+            from provenance_site.load import load_package
+            from provenance_site.render import render_site
+
+            written = write_dist(root, dataset.version, root / "dist", lambda folder: render_site(load_package(root / PACKAGE_DIR), folder))
+        except DistError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 1
+    print(f"Wrote {len(written)} files to {root / 'dist'}/:\n" + "\n".join(f"  {p.name}" for p in written))
+    return 0
 
 
 @_command("site", "write the static provenance site from the published datapackage/")

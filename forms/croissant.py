@@ -88,6 +88,29 @@ def _reference(table: Table, spec: FieldSpec) -> str | None:
     return f"{target.name}/{target.primary_key[0]}"
 
 
+SEMANTIC_TYPES = {"latitude": "sc:latitude", "longitude": "sc:longitude"}  # schema.org's names for a field's meaning
+
+
+def _data_type(spec: FieldSpec) -> str | list[str]:
+    """The field's type, and for an identifier or coordinate of a public scheme what it means (schema.org)."""
+    if spec.scheme is None:
+        return DATA_TYPES[spec.kind]
+    return [DATA_TYPES[spec.kind], SEMANTIC_TYPES.get(spec.name, "sc:identifier")]
+
+
+def _description(spec: FieldSpec) -> str:
+    if spec.scheme is None:
+        return spec.description
+    return f"{spec.description}. Scheme: {spec.scheme.name} ({spec.scheme.maintainer}); checked: {spec.scheme.checked}."
+
+
+def based_on() -> list[dict[str, Any]]:
+    """The outside datasets whose identifiers the data carry (those with an address)."""
+    schemes = {spec.scheme.name: spec.scheme for table in TABLES.values() for spec in table.fields.values() if spec.scheme and spec.scheme.home}
+    return [{"@type": "sc:Dataset", "name": scheme.name, "url": scheme.home, "description": f"{scheme.maintainer}; checked: {scheme.checked}"}
+            for scheme in schemes.values()]
+
+
 def _record_set(table: Table) -> dict[str, Any]:
     fields = []
     for spec in table.fields.values():
@@ -95,8 +118,8 @@ def _record_set(table: Table) -> dict[str, Any]:
             "@type": "cr:Field",
             "@id": f"{table.name}/{spec.name}",
             "name": spec.name,
-            "description": spec.description,
-            "dataType": DATA_TYPES[spec.kind],
+            "description": _description(spec),
+            "dataType": _data_type(spec),
             "source": {"fileObject": {"@id": resource_path(table.name, "parquet")}, "extract": {"column": spec.name}},
         }
         if reference := _reference(table, spec):
@@ -169,6 +192,7 @@ def croissant(descriptor: dict[str, Any], released: str | None, languages: list[
             package.ANNOTATION_LICENSE["path"],
             {"@type": "sc:CreativeWork", "name": package.SOURCE_TEXT_RIGHTS["name"], "description": package.SOURCE_TEXT_RIGHTS["title"]},
         ],
+        "isBasedOn": based_on(),
         "distribution": [_file(table, by_path[resource_path(table.name, "parquet")]) for table in TABLES.values()],
         "recordSet": _enumerations() + [_record_set(table) for table in TABLES.values()],
     }

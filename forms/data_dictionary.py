@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from schema.tables import TABLES
+
+from .agreement import agreement_section
 
 
 def _constraints(spec) -> str:
@@ -21,11 +25,16 @@ def _constraints(spec) -> str:
         parts.append(f"references `{spec.references}`")
     if spec.derived:
         parts.append("computed by the build")
+    if spec.scheme:
+        parts.append(f"scheme {spec.scheme.name} ({spec.scheme.maintainer}); checked: {spec.scheme.checked}")
+    if spec.external:
+        parts.append("from outside the articles: the record cites a reference for it")
     return "; ".join(parts)
 
 
-def data_dictionary(row_counts: dict[str, int], version: str) -> str:
-    """Markdown: every table with its row count and key, every field with type, constraints and description."""
+def data_dictionary(row_counts: dict[str, int], version: str, agreement: dict[str, Any] | None = None) -> str:
+    """Markdown: every table with its row count and key, every field with type, constraints and description; then
+    the agreement with the second annotation (None: not measured)."""
     lines = [
         "# Data dictionary",
         "",
@@ -35,6 +44,13 @@ def data_dictionary(row_counts: dict[str, int], version: str) -> str:
         "|---|---:|---|",
     ]
     lines += [f"| [`{name}`](#{name}) | {row_counts[name]} | {table.description} |" for name, table in TABLES.items()]
+    lines += ["", "## Identifier schemes", "",
+              "The fields that hold an identifier or a coordinate of a public scheme, so the rows can be joined with other "
+              "datasets; each value says how it is known (its evidence basis) and, where it comes from outside the "
+              "articles, cites the page or copy it was read from (`citations`). Empty where no source was found.", "",
+              "| field | scheme | maintained by | checked |", "|---|---|---|---|"]
+    lines += [f"| `{name}.{field}` | {spec.scheme.name} | {spec.scheme.maintainer} | {spec.scheme.checked} |"
+              for name, table in TABLES.items() for field, spec in table.fields.items() if spec.scheme]
     for name, table in TABLES.items():
         lines += [
             "",
@@ -49,4 +65,5 @@ def data_dictionary(row_counts: dict[str, int], version: str) -> str:
             description = spec.description.replace("|", "\\|")
             constraints = _constraints(spec).replace("|", "\\|")
             lines.append(f"| `{field}` | {spec.kind} | {'yes' if spec.required else ''} | {constraints} | {description} |")
+    lines += ["", "## Agreement", "", agreement_section(agreement)]
     return "\n".join(lines) + "\n"

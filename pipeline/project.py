@@ -10,6 +10,7 @@ from japan_us_summit._layout import DESCRIPTOR, PACKAGE_DIR  # noqa: F401 - the 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES_DIR = "sources"  # the articles, as received
 ANNOTATIONS_DIR = "annotations"  # what people write
+SECOND_ANNOTATION_DIR = "agreement/second_annotation"  # an independent, blind second annotation, scored against the first
 DATA_DICTIONARY = "DATA.md"  # generated from the declarations
 LOCK_FILE = ".build.lock"  # held by the one command that may write at a time
 

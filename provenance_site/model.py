@@ -19,7 +19,7 @@ from .load import Package, Row
 from .segments import Node, Span, layout, ranges
 
 # The tables whose sections the site names.
-CLAIMS, CLAIM_SUBJECTS, RELATIONS, CITATIONS, REFERENCES = "claims", "claim_subjects", "relations", "citations", "references"
+CLAIMS, CLAIM_SUBJECTS, RELATIONS, CITATIONS, REFERENCES = "claims", "claim_subjects", "relations", "citations", "external_references"
 COMPARISONS, READINGS, MEETINGS = "comparisons", "comparison_readings", "meetings"
 
 TEXT_PATTERN = r"^\S(?:.*\S)?$"  # the pattern of free text (schema.fields.text)

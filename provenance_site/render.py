@@ -14,7 +14,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from schema.table import ARTICLE, LINE, TableKind
 from schema.tables import TABLES
 
-from . import timeline
+from . import geo, timeline
 from .load import Package, SiteError, load_package
 from .model import (
     CLAIMS, COMPARISONS, MEETINGS, READINGS, REFERENCES, RELATIONS,
@@ -150,7 +150,7 @@ class Pages:
             see_also.append(("The two readings side by side", f"comparisons.html#c-{key[1]}"))
         if key[0] == READINGS:
             see_also.append(("The two readings side by side", f"comparisons.html#c-{row['comparison_id']}"))
-        if key[0] == MEETINGS and row.get("date_earliest"):
+        if key[0] == MEETINGS and row.get("start_date_earliest"):
             see_also.append(("On the timeline", f"timeline.html#m-{key[1]}"))
         table = TABLES[key[0]]
         return {
@@ -245,6 +245,33 @@ class Pages:
         panels, undated = timeline.panels(self.site)
         return {"root": "", "panels": panels, "undated": [self.ref((MEETINGS, r[self.site.key_column(MEETINGS)])) for r in undated]}
 
+    def map(self) -> dict[str, Any]:
+        """Every place with coordinates as a marker on the land around them; the places without, listed."""
+        site = self.site
+        placed, unplaced = [], []
+        for table in site.record_tables:
+            if not {geo.LATITUDE, geo.LONGITUDE} <= set(table.fields):
+                continue
+            for record_id, row in site.rows[table.name].items():
+                ref = self.ref((table.name, record_id))
+                if row.get(geo.LATITUDE) is None:
+                    unplaced.append(ref)
+                else:
+                    placed.append((ref, row))
+        points = [(row[geo.LONGITUDE], row[geo.LATITUDE]) for _, row in placed]
+        panels = []
+        for group in geo.groups(points):
+            box = geo.region([points[i] for i in group])
+            markers = []
+            for i in group:
+                ref, row = placed[i]
+                x, y = box.project(points[i])
+                markers.append({"ref": ref, "x": x, "y": y, "latitude": row[geo.LATITUDE], "longitude": row[geo.LONGITUDE],
+                                "geonames_id": row.get("geonames_id"), "subdivision_code": row.get("subdivision_code")})
+            panels.append({"box": box, "height": box.height, "path": geo.land_path(box), "markers": markers})
+        return {"root": "", "panels": panels, "unplaced": unplaced, "width": geo.WIDTH,
+                "markers": [m for panel in panels for m in panel["markers"]]}
+
     def index(self) -> dict[str, Any]:
         site, package = self.site, self.site.package
         tables = []
@@ -293,6 +320,7 @@ def render_site(package: Package, out: Path) -> list[Path]:
             page("record.html", f"records/{table.name}/{record_id}.html", pages.record((table.name, record_id)), "record")
     page("comparisons.html", "comparisons.html", pages.comparisons(), "comparisons")
     page("timeline.html", "timeline.html", pages.timeline(), "timeline")
+    page("map.html", "map.html", pages.map(), "map")
     for asset in sorted(STATIC.iterdir()):
         if asset.is_file():
             target = out / "static" / asset.name

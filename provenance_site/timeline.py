@@ -46,10 +46,10 @@ class Panel:
 
 
 def span_of(row: Row) -> tuple[dt.date, dt.date] | None:
-    """[date_earliest, end_date_latest or date_latest], or None when the meeting is undated."""
-    if row.get("date_earliest") is None:
+    """[start_date_earliest, end_date_latest or start_date_latest], or None when the meeting is undated."""
+    if row.get("start_date_earliest") is None:
         return None
-    return row["date_earliest"], row.get("end_date_latest") or row["date_latest"]
+    return row["start_date_earliest"], row.get("end_date_latest") or row["start_date_latest"]
 
 
 def when(row: Row) -> str:
@@ -65,7 +65,7 @@ def when(row: Row) -> str:
             shown = value
         return f"{shown} ({precision}, {row[f'{prefix}_basis']})"
 
-    text = one("date")
+    text = one("start_date")
     if row.get("end_date"):
         text += f" – {one('end_date')}"
     return text

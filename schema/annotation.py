@@ -5,11 +5,11 @@ from __future__ import annotations
 from functools import cache
 from typing import Annotated
 
-from pydantic import Field, create_model
+from pydantic import Field, create_model, model_validator
 
 from .fields import ID_PATTERN, ExactCopy, text
 from .registry import declared
-from .table import Row, Table, choice, optional
+from .table import Row, RuleError, Table, choice, optional
 from .vocabularies import ValueBasis
 
 
@@ -26,6 +26,12 @@ class EvidenceRef(Row):
     field: Annotated[str, Field(pattern=r"^[a-z_]+$", description="The field whose value the quote supports, when not the whole record")] | None = None
     basis: choice(ValueBasis, "Whether the quote states the value, or it is normalized or inferred from it") = ValueBasis.STATED.value
     note: optional(text("Why the span supports the record or value")) = None
+
+    @model_validator(mode="after")
+    def _inferred_says_how(self) -> EvidenceRef:
+        if self.basis == ValueBasis.INFERRED.value and self.note is None:
+            raise RuleError("note", "an inferred span needs a note saying how the value follows from it")
+        return self
 
 
 @cache

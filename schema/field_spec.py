@@ -12,7 +12,7 @@ import annotated_types as at
 from pydantic.fields import FieldInfo
 
 from .registry import record_table_names
-from .fields import Coded, DateValue, Derived, ExactCopy, RecordKey, RecordTableName, References
+from .fields import Coded, DateValue, Derived, ExactCopy, External, RecordKey, RecordTableName, References, Scheme
 
 KINDS = {str: "string", int: "integer", float: "number", bool: "boolean", dt.date: "date"}
 RECORD_TABLE_VOCABULARY = "RecordTable"  # the vocabulary of a column naming a record table: every declared one
@@ -37,6 +37,8 @@ class FieldSpec:
     date_value: bool = False
     coded: bool = False
     exact_copy: bool = False
+    external: bool = False  # a value from outside the articles: the record cites a reference for it
+    scheme: Scheme | None = None  # the public identifier or coordinate scheme its values belong to
     record_key: str | None = None  # the column naming the record table this key points into
     vocabulary: str | None = None  # the name of the closed vocabulary ``enum`` comes from
 
@@ -107,6 +109,10 @@ def _read_constraint(item: Any, facts: dict[str, Any]) -> None:
         facts["date_value"] = True
     elif isinstance(item, Coded):
         facts["coded"] = True
+    elif isinstance(item, External):
+        facts["external"] = True
+    elif isinstance(item, Scheme):
+        facts["scheme"] = item
     elif isinstance(item, at.Ge):
         facts["minimum"] = item.ge
     elif isinstance(item, at.Le):

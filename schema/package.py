@@ -53,7 +53,7 @@ def sources(articles: list[dict]) -> list[dict[str, str]]:
 
 def languages(articles: list[dict]) -> list[str]:
     """The articles' languages (ISO 639-1), each once."""
-    return sorted({a["language"] for a in articles})
+    return sorted({a["language_code"] for a in articles})
 
 
 def citation(version: str, released: str | None) -> str:

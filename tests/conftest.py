@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PROJECT_PARTS = ("annotations", "sources", "schema", "forms", "pipeline", "build.py", "pyproject.toml", "datapackage",
+PROJECT_PARTS = ("annotations", "agreement", "sources", "schema", "forms", "pipeline", "build.py", "pyproject.toml", "datapackage",
                  "CHANGELOG.md", "DATA.md", "releases", "provenance_site", "CITATION.cff")
 
 

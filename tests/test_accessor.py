@@ -67,6 +67,7 @@ def test_editable_install_reads_the_checkouts_datapackage():
 def test_a_missing_data_folder_says_what_to_do(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, checkout, advice: str):
     monkeypatch.setattr(_files.resources, "files", lambda package: tmp_path / "site-packages" / package)
     monkeypatch.setattr(_files, "_editable_checkout", lambda: checkout and tmp_path / checkout)
+    monkeypatch.setattr(_files, "_running_checkout", lambda: None)
     with pytest.raises(jus.DataFileError, match=advice):
         data_folder()
 
@@ -102,11 +103,11 @@ def test_pandas_dtypes_spelled_out():
     kind = next(f for f in fields("meetings") if f["name"] == "kind")
     assert meetings["kind"].dtype == pd.CategoricalDtype(enum_of(kind), ordered=False)
     assert list(meetings["kind"].cat.categories) == enum_of(kind)
-    assert meetings["date_earliest"].dtype == pd.ArrowDtype(pa.date32())
+    assert meetings["start_date_earliest"].dtype == pd.ArrowDtype(pa.date32())
     assert meetings["line"].dtype == "Int64"
     assert meetings["meeting_id"].dtype == pd.StringDtype()
     assert jus.load("comparison_readings")["recorded"].dtype == "boolean"
-    assert jus.load("figures")["value"].dtype == "Float64"
+    assert jus.load("figures")["number"].dtype == "Float64"
 
 
 def test_unknown_backend_names_the_valid_ones():

@@ -111,8 +111,9 @@ def test_distributions_ship_the_data_package(built: tuple[Path, Path]):
 def test_distributions_carry_the_licences(built: tuple[Path, Path]):
     """PEP 639: the licence expression in the metadata, and every licence text in the wheel's .dist-info/licenses/ and the sdist."""
     wheel, sdist = built
-    licences = {f"LICENSES/{p.name}": p.read_bytes() for p in (ROOT / "LICENSES").glob("*.txt")}
-    expression = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["license"]
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    licences = {relative: (ROOT / relative).read_bytes() for relative in project["license-files"]}
+    expression = project["license"]
     assert len(licences) == len(expression.split(" AND "))
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()

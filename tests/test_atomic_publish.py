@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from forms import web_annotations
+
 from pipeline.publish import publish as publishing
 from pipeline.publish.atomic import clean_leftovers, exchange
 from pipeline.dataset import Dataset, assemble
@@ -152,7 +154,9 @@ def test_a_successful_publish_swaps_in_a_complete_package(dataset, target):
     publish(dataset, target)
     assert _leftovers(target) == []
     resources = descriptor_of(target)["resources"]
-    assert {r["path"] for r in resources} == {str(p.relative_to(target)) for p in target.rglob("*.*") if p.parent != target}
+    assert {r["path"] for r in resources} == {str(p.relative_to(target)) for p in target.rglob("*.*")
+                                              if p.parent != target and p.parent.name != web_annotations.FOLDER}  # views, not resources
+    assert sorted(p.name for p in (target / web_annotations.FOLDER).iterdir()) == sorted(f"{a}.jsonld" for a in dataset.sources)
     for resource in resources:
         data = safe_path(target, resource["path"]).read_bytes()
         assert resource["hash"] == f"sha256:{hashlib.sha256(data).hexdigest()}"

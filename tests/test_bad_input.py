@@ -31,13 +31,13 @@ CASES = {
         "annotations/locations.yaml",
         "  kind: sea\n",
         "  kind: sea\n  depth: deep\n",
-        r"locations\[east-china-sea\]\.depth: unknown field \(expected one of: location_id, name, kind",
+        r"locations\[east-china-sea\]\.depth: unknown field \((?:did you mean [^?]*\? )?expected one of: location_id, name, kind",
     ),
     "dangling reference": (
         "annotations/person_roles.yaml",
         "person_id: xi-jinping\n  title: Leader of China",
         "person_id: xi-jinpeng\n  title: Leader of China",
-        r"person_roles\[xi-leader-preview\]\.person_id: 'xi-jinpeng' does not resolve \(expected a person_id of people\)",
+        r"person_roles\[xi-leader-preview\]\.person_id: 'xi-jinpeng' does not resolve \((?:did you mean 'xi-jinping'\? )?expected a person_id of people\)",
     ),
     "duplicate id": (
         "annotations/locations.yaml",
@@ -132,6 +132,58 @@ def test_an_annotation_file_that_is_a_symlink_is_refused(project, run_build, tmp
 
 
 def test_an_implausible_date_is_refused(project, run_build):
-    mutate(project, "annotations/meetings.yaml", "  date: 2022-07-08\n", "  date: 0022-07-08\n")
+    mutate(project, "annotations/meetings.yaml", "  start_date: 2022-07-08\n", "  start_date: 0022-07-08\n")
     code, _, err = run_build(project, "validate")
     assert code == 1 and "'0022-07-08' lies outside 1800 to 2200" in err
+
+
+PYONGYANG = """
+- location_id: pyongyang-capital
+  name: Pyongyang
+  kind: {kind}
+  parent_location_id: north-koera
+{extra}  country_code: KP
+  evidence:
+    - {{article: kyodo-summit-report, line: 3, quote: "Pyongyang's nucelar"}}
+    - {{article: kyodo-summit-report, line: 3, quote: "Pyongyang", field: country_code, basis: inferred, note: "Pyongyang is the capital of North Korea"}}
+"""
+
+
+def test_four_mistakes_in_one_record_are_reported_in_one_run(project, run_build):
+    """The newcomer review's step 5: a quote typo, a wrong parent, an unknown field and a bad vocabulary value."""
+    with (project / "annotations/locations.yaml").open("a", encoding="utf-8") as file:
+        file.write(PYONGYANG.format(kind="town", extra="  parent_locaton_id: north-korea\n"))
+    code, _, err = run_build(project, "validate")
+    assert code == 1
+    expected = [
+        r"locations\[pyongyang-capital\]\.kind: 'town' is not in the vocabulary",
+        r"locations\[pyongyang-capital\]\.parent_location_id: 'north-koera' does not resolve \(did you mean 'north-korea'.*expected a location_id of locations\)",
+        r"locations\[pyongyang-capital\]\.parent_locaton_id: unknown field",
+        r"locations\[pyongyang-capital\]\.evidence\[0\]\.quote: quote \"Pyongyang's nucelar\" is not in the line",
+    ]
+    for pattern in expected:
+        assert re.search(rf"^annotations/locations\.yaml:\d+: {pattern}", err, re.M), (pattern, err)
+    assert "4 problem(s)" in err, err
+
+
+def test_a_record_with_a_bad_quote_still_has_its_references_checked(project, run_build):
+    with (project / "annotations/locations.yaml").open("a", encoding="utf-8") as file:
+        file.write(PYONGYANG.format(kind="city", extra=""))
+    code, _, err = run_build(project, "validate")
+    assert code == 1
+    assert re.search(r"locations\[pyongyang-capital\]\.parent_location_id: 'north-koera' does not resolve", err), err
+    assert re.search(r"locations\[pyongyang-capital\]\.evidence\[0\]\.quote: quote", err), err
+    assert "2 problem(s)" in err, err
+
+
+def test_what_points_at_a_failed_record_is_not_reported_again(project, run_build):
+    """A record that fails is reported once; references to it, from valid and failed records alike, are not."""
+    line = mutate(project, "annotations/locations.yaml", "  kind: country\n  country_code: KP\n", "  kind: nation\n  country_code: KP\n")
+    with (project / "annotations/locations.yaml").open("a", encoding="utf-8") as file:
+        file.write(PYONGYANG.format(kind="city", extra="").replace("north-koera", "north-korea"))
+    code, _, err = run_build(project, "validate")
+    assert code == 1
+    problems = [p for p in err.splitlines() if p.startswith("annotations/")]
+    assert len(problems) == 2, err
+    assert problems[0].startswith(f"annotations/locations.yaml:{line}: locations[north-korea].kind:"), err
+    assert "locations[pyongyang-capital].evidence[0].quote" in problems[1], err

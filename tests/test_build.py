@@ -11,7 +11,8 @@ import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 import pytest
 
-from japan_us_summit._layout import CARD, CROISSANT, DESCRIPTOR
+from forms import web_annotations
+from japan_us_summit._layout import AGREEMENT, CARD, CROISSANT, DESCRIPTOR
 from forms.arrow_schema import arrow_schema
 from forms.data_dictionary import data_dictionary
 from pipeline.project import version
@@ -35,7 +36,8 @@ def test_build_twice_gives_byte_identical_files_equal_to_the_committed_package(p
 def test_data_dictionary_is_current():
     descriptor = json.loads((PACKAGE / "datapackage.json").read_text())
     counts = {name: pq.read_metadata(PACKAGE / "parquet" / f"{name}.parquet").num_rows for name in TABLES}
-    expected = data_dictionary(counts, descriptor["version"])
+    agreement = json.loads((PACKAGE / AGREEMENT).read_text()) if (PACKAGE / AGREEMENT).exists() else None
+    expected = data_dictionary(counts, descriptor["version"], agreement)
     assert (ROOT / "DATA.md").read_text(encoding="utf-8") == expected, "DATA.md is stale: run `python build.py build`"
     for name, table in TABLES.items():
         assert f"## {name}" in expected
@@ -76,7 +78,8 @@ def test_descriptor_names_every_file_with_its_size_and_hash():
         assert resource["hash"] == "sha256:" + hashlib.sha256(data).hexdigest()
         assert resource["mediatype"] in ("text/csv", "application/vnd.apache.parquet")
         paths.add(resource["path"])
-    written = {p for p in tree_bytes(PACKAGE) if p not in (DESCRIPTOR, CARD, CROISSANT)}  # the metadata beside the data
+    written = {p for p in tree_bytes(PACKAGE)  # less the metadata and the Web Annotation views beside the data
+               if p not in (DESCRIPTOR, CARD, CROISSANT, AGREEMENT) and not p.startswith(f"{web_annotations.FOLDER}/")}
     assert paths == written
 
 
@@ -135,4 +138,4 @@ def test_every_date_carries_its_derived_precision_and_bounds():
                 assert derived == date_bounds(row[prefix]), (name, row)
                 checked += 1
     assert checked >= 20
-    assert {prefix for t in TABLES.values() for prefix in date_prefixes(t.model)} == {"published_date", "date", "end_date", "made_date", "deadline", "start_date"}
+    assert {prefix for t in TABLES.values() for prefix in date_prefixes(t.model)} == {"published_date", "end_date", "made_date", "deadline", "start_date"}

@@ -15,7 +15,7 @@ from tests.conftest import ROOT, load_build_cli
 def test_every_command_and_argument_has_a_help_text():
     group = load_build_cli().cli
     assert group.help and all(option.help for option in group.params)
-    assert list(group.commands) == ["validate", "build", "coverage", "check", "diff", "release", "site"]
+    assert list(group.commands) == ["validate", "build", "coverage", "agreement", "check", "diff", "release", "dist", "site"]
     for name, command in group.commands.items():
         assert command.short_help and command.help, name
         for param in command.params:

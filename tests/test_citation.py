@@ -65,7 +65,7 @@ def test_references_state_of_each_article_what_its_annotation_states():
         reference = references[f"sources/{article['file']}"]
         assert reference["title"].startswith("[") and reference["title"].endswith("]")  # a description: no headline is known
         assert article["article_id"] in reference["notes"]
-        assert reference["languages"] == [article["language"]]
+        assert reference["languages"] == [article["language_code"]]
         assert reference.get("publisher", {}).get("name") == article.get("publisher")
         assert reference.get("copyright") == article.get("rights_notice")
         assert "url" not in reference

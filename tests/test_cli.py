@@ -3,6 +3,8 @@ processes, and click's ``CliRunner`` in-process where a test damages the data.""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import shlex
@@ -24,10 +26,11 @@ SCRIPT = Path(sys.executable).parent / ("japan-us-summit.exe" if os.name == "nt"
 MODULE = [sys.executable, "-m", "japan_us_summit"]
 
 
-def run(*args: str, command: list[str] | None = None) -> subprocess.CompletedProcess[str]:
-    """The console script (or ``command``) run with ``args``, as a process."""
+def run(*args: str, command: list[str] | None = None, columns: int = 1000) -> subprocess.CompletedProcess[str]:
+    """The console script (or ``command``) run with ``args``, as a process, in a terminal ``columns`` wide."""
     assert SCRIPT.is_file(), f"{SCRIPT} is missing: install the project (pip install -e '.[dev]')"
-    return subprocess.run([*(command or [str(SCRIPT)]), *args], capture_output=True, text=True, timeout=120)
+    return subprocess.run([*(command or [str(SCRIPT)]), *args], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "COLUMNS": str(columns)})
 
 
 def schema(table: str) -> dict:
@@ -109,15 +112,16 @@ def test_show_prints_the_first_rows_of_the_chosen_columns():
     assert done.returncode == 0, done.stderr
     names = [field["name"] for field in fields("people")]
     expected = [[row[names.index(c)] for c in ("person_id", "article_id", "line")] for row in expected_rows("people")[:2]]
-    assert [line.split() for line in done.stdout.splitlines()] == [["person_id", "article_id", "line"], *expected]
+    header, rule, *rows = done.stdout.splitlines()
+    assert [header.split(), set(rule), *(line.split() for line in rows)] == [["person_id", "article_id", "line"], {"─"}, *expected]
 
 
 def test_show_without_a_limit_prints_every_row_and_column():
-    result = CliRunner().invoke(cli, ["show", "meetings"])
+    result = CliRunner().invoke(cli, ["show", "meetings", "--format", "tsv"])
     assert result.exit_code == 0
-    lines = result.stdout.splitlines()
-    assert lines[0].split() == [field["name"] for field in fields("meetings")]
-    assert [line.split()[0] for line in lines[1:]] == [row[0] for row in expected_rows("meetings")]
+    header, *rows = csv.reader(io.StringIO(result.stdout), delimiter="\t")
+    assert header == [field["name"] for field in fields("meetings")]
+    assert rows == [[value or "" for value in row] for row in expected_rows("meetings")]
 
 
 def test_show_refuses_an_unknown_column_as_a_usage_error():
@@ -151,7 +155,7 @@ def test_usage_errors_exit_2_without_a_traceback():
         assert result.exit_code == 2, args
         assert result.stderr.startswith("Usage: ") and "Traceback" not in result.stderr, args
     done = run("describe", "no_such_table")
-    assert done.returncode == 2 and "'no_such_table' is not a table; choose from: articles, " in done.stderr
+    assert done.returncode == 2 and "'no_such_table' is not a table (choose from: articles, " in done.stderr
 
 
 # --- export ---------------------------------------------------------------------------------------

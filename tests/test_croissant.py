@@ -103,9 +103,20 @@ def test_record_sets_follow_the_declarations():
         assert [field["name"] for field in record_set["field"]] == list(table.fields)
         for field, spec in zip(record_set["field"], table.fields.values()):
             assert field["@id"] == f"{name}/{spec.name}"
-            assert field["dataType"] == DATA_TYPES[spec.kind]
-            assert field["description"] == spec.description
+            if spec.scheme is None:
+                assert field["dataType"] == DATA_TYPES[spec.kind]
+                assert field["description"] == spec.description
+            else:  # an identifier or coordinate says what it means and which scheme it belongs to
+                assert field["dataType"][0] == DATA_TYPES[spec.kind] and field["dataType"][1] in ("sc:identifier", "sc:latitude", "sc:longitude")
+                assert field["description"].startswith(spec.description) and spec.scheme.name in field["description"]
             assert field["source"] == {"fileObject": {"@id": f"parquet/{name}.parquet"}, "extract": {"column": spec.name}}
+
+
+def test_the_identifier_schemes_are_named_with_their_addresses():
+    based_on = {d["name"]: d["url"] for d in DOCUMENT["isBasedOn"]}
+    assert based_on == {"Wikidata": "https://www.wikidata.org/", "GeoNames": "http://www.geonames.org/"}
+    places = {f["name"]: f for f in RECORD_SETS["locations"]["field"]}
+    assert places["latitude"]["dataType"] == ["sc:Float", "sc:latitude"] and places["geonames_id"]["dataType"] == ["sc:Integer", "sc:identifier"]
 
 
 def test_vocabularies_are_enumerations_that_their_fields_reference():

@@ -33,7 +33,7 @@ def test_a_citation_names_a_known_reference_and_field(project, run_build):
     mutate(project, "annotations/meetings.yaml", "{reference_id: eleven-myanmar-2019-05-28-abe-trump-summit, field: location_id}",
            "{reference_id: no-such-page, field: location}")
     err = problems(run_build, project)
-    assert "citations[trump-abe-2019-meeting].reference_id: 'no-such-page' does not resolve (expected a reference_id of references)" in err
+    assert "citations[trump-abe-2019-meeting].reference_id: 'no-such-page' does not resolve (expected a reference_id of external_references)" in err
     assert "meetings[trump-abe-2019-meeting].location_id: its value rests on external evidence but cites no reference" in err
 
 
@@ -46,13 +46,13 @@ def test_a_citation_for_an_empty_field_is_refused(project, run_build):
 
 def test_an_event_cannot_end_before_it_begins(project, run_build):
     line = mutate(project, "annotations/meetings.yaml", "  end_date: 2025-11-01\n", "  end_date: 2025-10-01\n")
-    assert f"annotations/meetings.yaml:{line}: meetings[apec-meeting].end_date: end_date 2025-10-01 ends before date 2025-10-31" in problems(run_build, project)
+    assert f"annotations/meetings.yaml:{line}: meetings[apec-meeting].end_date: end_date 2025-10-01 ends before start_date 2025-10-31" in problems(run_build, project)
 
 
 def test_two_items_of_a_list_cannot_share_a_position(project, run_build):
     text = (project / "annotations" / "list_items.yaml").read_text(encoding="utf-8")
-    assert "  position: 2\n" in text
-    mutate(project, "annotations/list_items.yaml", "  position: 2\n", "  position: 1\n")
+    assert "  list_position: 2\n" in text
+    mutate(project, "annotations/list_items.yaml", "  list_position: 2\n", "  list_position: 1\n")
     assert "is taken by another item" in problems(run_build, project)
 
 
@@ -77,11 +77,11 @@ def test_a_claim_subject_must_resolve_in_the_table_it_names(project, run_build):
 
 def test_timeline_spans_each_date_by_its_precision():
     timeline = jus.timeline().set_index("meeting_id")
-    assert (timeline.loc["takaichi-trump-tokyo-talks", ["start", "end"]] == [dt.date(2025, 10, 28)] * 2).all()
-    assert timeline.loc["apec-meeting", "end"] == dt.date(2025, 11, 1)
-    assert timeline.loc["trump-2019-japan-visit", "date_precision"] == "year"
-    assert (timeline.loc["trump-2019-japan-visit", ["start", "end"]] == [dt.date(2019, 1, 1), dt.date(2019, 12, 31)]).all()
-    assert list(timeline["start"].dropna()) == sorted(timeline["start"].dropna())
+    assert (timeline.loc["takaichi-trump-tokyo-talks", ["first_day", "last_day"]] == [dt.date(2025, 10, 28)] * 2).all()
+    assert timeline.loc["apec-meeting", "last_day"] == dt.date(2025, 11, 1)
+    assert timeline.loc["national-security-strategy-revision", "start_date_precision"] == "day"
+    assert (timeline.loc["trump-japan-visit", ["first_day", "last_day"]] == [dt.date(2025, 10, 27), dt.date(2025, 10, 29)]).all()
+    assert list(timeline["first_day"].dropna()) == sorted(timeline["first_day"].dropna())
 
 
 def test_claims_about_a_record_follow_its_claim_subjects():
@@ -95,7 +95,7 @@ def test_claims_about_a_record_follow_its_claim_subjects():
 def test_comparisons_put_each_articles_reading_side_by_side():
     table = jus.comparisons().set_index("comparison_id")
     venue = table.loc["tokyo-talks-venue"]
-    assert venue["reading_kyodo-summit-report"] == "The talks are at the capital's state guest house."
-    assert bool(venue["recorded_kyodo-summit-report"]) is True and bool(venue["recorded_unattributed-preview"]) is False
+    assert venue["reading_kyodo_summit_report"] == "The talks are at the capital's state guest house."
+    assert bool(venue["recorded_kyodo_summit_report"]) is True and bool(venue["recorded_unattributed_preview"]) is False
     assert table.loc["yokosuka-visit-only-in-kyodo", "kind"] == "omission"
-    assert table["reading_unattributed-preview"].isna()["yokosuka-visit-only-in-kyodo"]
+    assert table["reading_unattributed_preview"].isna()["yokosuka-visit-only-in-kyodo"]

@@ -85,7 +85,7 @@ def test_cached_and_uncached_runs_give_identical_bytes_and_problems(project, run
 def test_the_cache_follows_the_code_the_sources_and_its_own_damage(project, run_build, monkeypatch):
     assert run_build(project, "validate")[0] == 0
     computed = _computed(monkeypatch)
-    annotation_files = sorted(p.relative_to(project).as_posix() for p in (project / "annotations").glob("*.yaml"))
+    annotation_files = sorted(p.relative_to(project).as_posix() for p in (project / "annotations").rglob("*.yaml"))  # split files too
     record_files = [f for f in annotation_files if Path(f).stem not in {"articles", "no_fact_sentences"}]
 
     entry = max((p for p in (project / CACHE_DIR).iterdir() if p.suffix == ".arrow"), key=lambda p: p.stat().st_size)
@@ -154,7 +154,7 @@ def test_the_table_levels_run_again_only_when_their_inputs_change(project, run_b
 
     checked = []
     original = dataset._check_tables
-    monkeypatch.setattr(dataset, "_check_tables", lambda assembly: (checked.append(1), original(assembly)))
+    monkeypatch.setattr(dataset, "_check_tables", lambda *args: (checked.append(1), original(*args)))
     people = project / "annotations" / "people.yaml"
     people.write_text(people.read_text(encoding="utf-8").replace("person_id: donald-trump", "person_id: donald-trumpp", 1), encoding="utf-8")
     first = run_build(project, "validate")

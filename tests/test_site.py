@@ -5,6 +5,7 @@ that open the record quoting them, keyboard use, no console errors, a phone-widt
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 from collections import Counter, defaultdict
@@ -113,7 +114,7 @@ def test_the_command_writes_site_in_the_checkout_by_default_the_same_from_anothe
     """A separate process (another hash seed) writes the same bytes: no order comes from a set."""
     code, out, err = run_build_process(project, "site")
     assert code == 0, err
-    expected = 1 + len(rows("articles")) + len(record_pages()) + 2  # index, articles, records, comparisons, timeline
+    expected = 1 + len(rows("articles")) + len(record_pages()) + 3  # index, articles, records, comparisons, timeline, map
     assert f"Wrote {expected} pages to {(project / 'site').resolve()}/" in out
     assert tree_bytes(project / "site") == tree_bytes(site)
 
@@ -130,7 +131,7 @@ def test_the_command_refuses_to_replace_a_folder_it_did_not_write(tmp_path, run_
 
 def test_every_internal_link_resolves_to_a_file_and_an_element(site):
     pages = {path: parse(path) for path in site.rglob("*.html")}
-    assert len(pages) == 1 + len(rows("articles")) + len(record_pages()) + 2
+    assert len(pages) == 1 + len(rows("articles")) + len(record_pages()) + 3  # and comparisons, timeline, map
     broken = []
     for path, page in pages.items():
         assert page.lang == "en", path
@@ -191,6 +192,20 @@ def test_sentences_no_claim_quotes_are_marked(site):
         assert page.noclaim == expected
     kyodo = (site / "articles" / "kyodo-summit-report.html").read_text(encoding="utf-8")
     assert '<p class="flag">no claim</p>' in kyodo  # "Copyright kyodonews" states no claim
+
+
+def test_the_map_draws_land_inside_its_frame_and_a_marker_per_place_with_coordinates(site):
+    text = (site / "map.html").read_text(encoding="utf-8")
+    panels = re.findall(r'<svg viewBox="0 0 ([0-9.]+) ([0-9.]+)".*?<path class="land" d="([^"]+)"(.*?)</svg>', text, re.S)
+    assert panels
+    for width, height, path, markers in panels:
+        points = [tuple(map(float, pair.split(","))) for pair in re.findall(r"-?[0-9.]+,-?[0-9.]+", path)]
+        assert len(points) > 10 and all(0 <= x <= float(width) and 0 <= y <= float(height) for x, y in points)
+        for x, y in re.findall(r'<circle cx="([0-9.-]+)" cy="([0-9.-]+)"', markers):
+            assert 0 <= float(x) <= float(width) and 0 <= float(y) <= float(height)
+        assert "http" not in path + markers  # nothing fetched: no tile, no outside link
+    placed = sorted(row["location_id"] for row in rows("locations") if row["latitude"] is not None)
+    assert sorted(re.findall(r'class="marker" href="records/locations/([a-z0-9-]+)\.html"', text)) == placed
 
 
 def test_overlapping_crossing_and_equal_spans_each_get_one_element():
@@ -388,9 +403,9 @@ def test_browser_index_filter_and_timeline_bars(browser):
 
     browser.get("timeline.html")
     bars = browser.driver.find_elements(By.CSS_SELECTOR, "a.bar")
-    dated = [m for m in rows("meetings") if m["date"]]
+    dated = [m for m in rows("meetings") if m["start_date"]]
     assert len(bars) == len(dated)
-    wide = {m["meeting_id"]: m for m in dated if m["date_precision"] == "month"}
+    wide = {m["meeting_id"]: m for m in dated if m["start_date_precision"] == "month"}
     for bar in bars:
         assert bar.size["width"] >= 8 and bar.size["height"] > 0
         assert bar.get_attribute("href").split("/records/meetings/")[1].removesuffix(".html") in {m["meeting_id"] for m in dated}
@@ -406,6 +421,44 @@ def test_browser_index_filter_and_timeline_bars(browser):
     assert browser.page().startswith("records/meetings/")
 
 
+@needs_browser
+def test_browser_map_shows_one_marker_per_place_with_coordinates(browser):
+    """One marker per place the data give coordinates for, east of each other and north of each other as their
+    longitudes and latitudes say, each opening its record."""
+    from selenium.webdriver.common.by import By
+
+    browser.get("map.html")
+    placed = {row["location_id"]: row for row in rows("locations") if row["latitude"] is not None}
+    markers = browser.driver.find_elements(By.CSS_SELECTOR, "svg a.marker")
+    assert placed and len(markers) == len(placed)
+    shown, panel = {}, {}
+    for marker in markers:
+        table, record_id = marker.get_attribute("data-record").split("/")
+        assert table == "locations" and record_id in placed
+        circle = marker.find_element(By.TAG_NAME, "circle")
+        browser.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", circle)
+        assert circle.is_displayed() and circle.size["width"] > 0
+        shown[record_id] = (circle.rect["x"], circle.rect["y"])
+        panel[record_id] = marker.find_element(By.XPATH, "ancestor::*[local-name()='svg']").id
+    assert shown.keys() == placed.keys()
+    for a in placed:
+        for b in placed:
+            if panel[a] != panel[b]:
+                continue  # far-apart places are drawn in panels of their own
+            if placed[a]["longitude"] < placed[b]["longitude"] - 0.1:
+                assert shown[a][0] < shown[b][0], f"{a} is west of {b} but drawn east of it"
+            if placed[a]["latitude"] < placed[b]["latitude"] - 0.1:
+                assert shown[a][1] > shown[b][1], f"{a} is south of {b} but drawn north of it"
+    assert all(land.size["width"] > 100 for land in browser.driver.find_elements(By.CSS_SELECTOR, "svg path.land"))
+    record_id = sorted(placed)[0]
+    previous = browser.driver.current_url
+    circle = browser.driver.find_element(By.CSS_SELECTOR, f'a.marker[data-record="locations/{record_id}"] circle')
+    browser.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", circle)
+    circle.click()
+    wait_for_page(browser, previous)
+    assert browser.page() == f"records/locations/{record_id}.html"
+
+
 def scroll_to(browser: Browser, element_id: str, margin: int) -> None:
     browser.driver.execute_script(
         "const e = document.getElementById(arguments[0]); window.scrollTo(0, e.getBoundingClientRect().top + window.scrollY - arguments[1])",
@@ -418,6 +471,7 @@ PAGES = {
     "record": "records/meetings/takaichi-trump-tokyo-talks.html",
     "comparison": "comparisons.html",
     "timeline": "timeline.html",
+    "map": "map.html",
 }
 
 

@@ -108,7 +108,7 @@ def test_the_fast_loader_builds_what_the_careful_one_builds_for_every_annotation
 
 
 @settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "150")), deadline=None)
-@given(st.sampled_from(["meetings", "references", "claims", "people"]), st.integers(0, 10_000), st.integers(0, 40),
+@given(st.sampled_from(["meetings", "external_references", "claims", "people"]), st.integers(0, 10_000), st.integers(0, 40),
        st.text(alphabet="-:#&*!'\"[]{}|>\n\t 0123456789.abcetruNYyon<~%@`,?=/\\", max_size=12))
 def test_the_fast_loader_never_disagrees_on_damaged_yaml(table: str, at: int, cut: int, insert: str):
     text = (ROOT / "annotations" / f"{table}.yaml").read_text(encoding="utf-8")[:4000]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.project import version
+from pipeline.project import SECOND_ANNOTATION_DIR, version
 from pipeline.release.releases import bump_level, bumped, step_needed
 from pipeline.release.schema_changes import Level, classify, required_level
 
@@ -183,6 +183,9 @@ def test_stale_outputs_fail_check_until_rebuilt_and_released(repo, run_build):
     changelog = (repo / "CHANGELOG.md").read_text()
     today = dt.date.today().isoformat()
     assert f"## [{released}] - {today}" in changelog and "figures: 0 added, 0 removed, 1 changed" in changelog
+    entry = changelog.split(f"## [{released}]")[1].split("\n## [")[0]
+    assert "0 added, 0 removed, 0 changed" not in entry and "people:" not in entry  # unchanged tables are left out
+    assert out.rstrip().endswith(f"git tag -a v{released} -m 'Release {released}'")
     citation = (repo / "CITATION.cff").read_text()
     assert f"\nversion: {released}\ndate-released: \"{today}\"\n" in citation
     assert citation.startswith("cff-version: 1.2.0\n") and "# The two source articles" in citation  # the rest is kept
@@ -197,9 +200,48 @@ def test_stale_outputs_fail_check_until_rebuilt_and_released(repo, run_build):
     assert "~ asian-tour-nations: measure" in out
 
 
+def released(repo: Path, run_build) -> Path:
+    """``repo`` with whatever the working tree holds released and committed, so that nothing changed since."""
+    code, _, err = run_build(repo, "check")
+    if code != 0:
+        needed = re.search(r"release (major|minor|patch)`", err).group(1)
+        assert run_build(repo, "release", needed)[0] == 0
+        commit(repo, "release what was pending")
+    return repo
+
+
+def test_a_release_with_no_change_is_refused_and_check_says_so_plainly(repo, run_build):
+    released(repo, run_build)
+    before = {name: (repo / name).read_bytes() for name in ("pyproject.toml", "CHANGELOG.md", "CITATION.cff")}
+    code, out, err = run_build(repo, "release", "patch")
+    assert code == 1 and "Nothing changed since release" in err and "no release made" in err
+    assert {name: (repo / name).read_bytes() for name in before} == before
+    code, out, err = run_build(repo, "check")
+    assert code == 0 and "the changes since need no release" in out and "none" not in out + err
+
+
+def test_check_words_a_version_step_plainly(repo, run_build):
+    released(repo, run_build)
+    mutate(repo, "annotations/figures.yaml", "measure: Number of countries on Trump's Asian tour", "measure: Countries toured")
+    assert run_build(repo, "build")[0] == 0
+    code, _, err = run_build(repo, "check")
+    assert code == 1 and "is the same version as the last release" in err and "need a patch release" in err
+
+
+def test_versions_are_parsed_by_packaging_and_must_be_plain():
+    from pipeline.release.releases import parse
+
+    assert parse("0.10.2") > parse("0.9.12") and parse("1.2.3").release == (1, 2, 3)
+    for text in ("1.2", "1.2.3rc1", "01.2.3", "v1.2.3", "1.2.3.4"):
+        with pytest.raises(ValueError, match="not a semantic version"):
+            parse(text)
+
+
 def test_a_release_smaller_than_the_change_is_refused(repo, run_build):
     mutate(repo, "schema/tables.py", '"scale": choice(Scale, ', '"scale_word": choice(Scale, ')
     mutate(repo, "annotations/figures.yaml", "  scale: ", "  scale_word: ", count=-1)
+    if (repo / SECOND_ANNOTATION_DIR / "figures.yaml").exists():  # the second annotation is validated too
+        mutate(repo, f"{SECOND_ANNOTATION_DIR}/figures.yaml", "  scale: ", "  scale_word: ", count=-1)
     code, _, err = run_build_process(repo, "release", "patch")
     assert code == 1
     assert "major: figures: field 'scale' renamed to 'scale_word'" in err

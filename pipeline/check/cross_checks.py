@@ -14,6 +14,7 @@ from typing import Any
 
 import polars as pl
 
+from japan_us_summit._suggest import did_you_mean
 from schema.table import Finding, Frames, Table
 
 ROW = "_row"  # the column holding each row's index in its table
@@ -30,10 +31,12 @@ class Unchecked:
         return table in self.tables or record_id in self.ids.get(table, set())
 
 
-def foreign_keys(tables: dict[str, Table], frames: Frames, unchecked: Unchecked) -> Iterator[Finding]:
-    """Every reference resolves, except to records whose problems are reported already."""
+def foreign_keys(tables: dict[str, Table], frames: Frames, unchecked: Unchecked, sources: Frames | None = None) -> Iterator[Finding]:
+    """Every reference resolves, except to records whose problems are reported already; ``sources``, when
+    given, holds the rows whose references are checked (else ``frames``, which always holds the keys)."""
     for table in tables.values():
-        frame = frames[table.name]
+        if (frame := (frames if sources is None else sources).get(table.name)) is None:
+            continue
         for key in table.foreign_keys:
             target_key = list(tables[key.table].primary_key)
             fields = list(key.fields)
@@ -43,14 +46,16 @@ def foreign_keys(tables: dict[str, Table], frames: Frames, unchecked: Unchecked)
             for index, *value in missing.iter_rows():
                 shown = value[0] if len(value) == 1 else tuple(value)
                 if not unchecked.covers(key.table, shown):
+                    hint = did_you_mean(shown, frames[key.table][target_key[-1]].drop_nulls().unique(maintain_order=True).to_list()) if len(value) == 1 else ""
                     yield Finding(table.name, index, key.fields[-1],
-                                  f"{shown!r} does not resolve (expected a {'/'.join(target_key)} of {key.table})")
+                                  f"{shown!r} does not resolve ({hint + ' ' if hint else ''}expected a {'/'.join(target_key)} of {key.table})")
 
 
-def record_keys(tables: dict[str, Table], frames: Frames, unchecked: Unchecked) -> Iterator[Finding]:
-    """A key into whichever record table another column names is a record of that table."""
+def record_keys(tables: dict[str, Table], frames: Frames, unchecked: Unchecked, sources: Frames | None = None) -> Iterator[Finding]:
+    """A key into whichever record table another column names is a record of that table (rows of ``sources``, if given)."""
     for table in tables.values():
-        frame = frames[table.name]
+        if (frame := (frames if sources is None else sources).get(table.name)) is None:
+            continue
         for table_column, key_column in table.record_keys:
             named = frame[table_column].drop_nulls().unique().to_list()
             known = [frames[target].select(pl.lit(target).alias(table_column), pl.col(tables[target].primary_key[0]).alias(key_column))
@@ -59,7 +64,9 @@ def record_keys(tables: dict[str, Table], frames: Frames, unchecked: Unchecked) 
             unresolved = rows.join(pl.concat(known), on=[table_column, key_column], how="anti") if known else rows
             for index, target, value in unresolved.sort(ROW).iter_rows():
                 if not unchecked.covers(target, value):
-                    yield Finding(table.name, index, key_column, f"{value!r} is not a record of {target}")
+                    keys = frames[target][tables[target].primary_key[0]].drop_nulls().unique(maintain_order=True).to_list() if target in frames else []
+                    hint = did_you_mean(value, keys)
+                    yield Finding(table.name, index, key_column, f"{value!r} is not a record of {target}" + (f" ({hint})" if hint else ""))
 
 
 def on_cycles(keys: pl.Series, parents: pl.Series) -> set[Any]:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
+
+from pipeline.problems import shown
 
 CONTEXT_CHARS = 32
 _SPACES = re.compile(r"[ \t\n]+")
@@ -51,11 +54,64 @@ def _near_miss(line: str, quote: str) -> str:
     return ""
 
 
+CLOSE_ENOUGH = 0.6  # a passage less alike than this (difflib's ratio) is not offered as the one meant
+_TOKENS = re.compile(r"\w+|\W")
+
+
+def closest_passage(line: str, quote: str) -> tuple[str, float] | None:
+    """The passage of ``line`` most like ``quote``, and how alike they are (0 to 1), or None if none is close.
+
+    Each third of the quote proposes where the passage starts (its longest common run with the line); around
+    each proposal, starts and lengths a few characters off are scored with ``difflib.SequenceMatcher``."""
+    if not line or not quote:
+        return None
+    size, slack = len(quote), max(3, len(quote) // 10)
+    starts = set()
+    for begin in range(0, size, max(1, size // 3)):
+        piece = quote[begin : begin + max(1, size // 3)]
+        match = difflib.SequenceMatcher(None, line, piece, autojunk=False).find_longest_match()
+        if match.size:
+            starts.add(match.a - begin)
+    best: tuple[float, str] | None = None
+    for proposed in starts:
+        for start in range(max(0, proposed - slack), min(len(line), proposed + slack) + 1):
+            for end in range(start + max(1, size - slack), min(len(line), start + size + slack) + 1):
+                ratio = difflib.SequenceMatcher(None, line[start:end], quote, autojunk=False).ratio()
+                if best is None or ratio > best[0]:
+                    best = (ratio, line[start:end])
+    if best is None or best[0] < CLOSE_ENOUGH:
+        return None
+    return best[1], best[0]
+
+
+def differences(passage: str, quote: str, limit: int = 3) -> list[str]:
+    """How ``quote`` differs from ``passage``, word by word: "'nuclear' where the quote has 'nucelar'"..."""
+    said, written = _TOKENS.findall(passage), _TOKENS.findall(quote)
+    found = []
+    for op, a1, a2, b1, b2 in difflib.SequenceMatcher(None, said, written, autojunk=False).get_opcodes():
+        theirs, ours = "".join(said[a1:a2]), "".join(written[b1:b2])
+        if op == "replace":
+            found.append(f"{theirs!r} where the quote has {ours!r}")
+        elif op == "delete":
+            found.append(f"{theirs!r}, which the quote lacks")
+        elif op == "insert":
+            found.append(f"no {ours!r}, which the quote adds")
+    return found[:limit] + ([f"{len(found) - limit} more difference(s)"] if len(found) > limit else [])
+
+
+def _closest_hint(line: str, quote: str) -> str:
+    found = closest_passage(line, quote)
+    if found is None:
+        return ""
+    passage, _ = found
+    return f"; the closest passage on the line is {shown(passage)}, which has {'; '.join(differences(passage, quote))}"
+
+
 def anchor(line: str, quote: str, occurrence: int | None) -> Anchor:
     """Locate ``quote`` in ``line``; ``occurrence`` (1-based) picks one when it occurs more than once."""
     starts = occurrences(line, quote)
     if not starts:
-        raise AnchorError(f"quote {quote!r} is not in the line (expected an exact copy of text on that line{_near_miss(line, quote)})")
+        raise AnchorError(f"quote {quote!r} is not in the line (expected an exact copy of text on that line{_near_miss(line, quote) or _closest_hint(line, quote)})")
     if occurrence is None and len(starts) > 1:
         raise AnchorError(f"quote {quote!r} occurs {len(starts)} times in the line (expected 'occurrence: N' to say which, 1 to {len(starts)})")
     if occurrence is not None and occurrence > len(starts):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -16,12 +15,13 @@ from pydantic import ValidationError
 
 from schema.annotation import EVIDENCE, EvidenceRef, annotation_model
 from schema.field_spec import markers
-from schema.fields import ExactCopy
+from japan_us_summit._suggest import did_you_mean
+from schema.fields import PATTERN_WORDS, ExactCopy
 from schema.table import Row, RuleError, Table
 
 from pipeline.problems import Problem, shown
 from pipeline.project import ANNOTATIONS_DIR
-from pipeline.load.yaml_source import Located, YamlError, field_label, load_records
+from pipeline.load.yaml_source import Located, YamlError, field_label, line_at, load_records
 
 NO_FACT_FILE = f"{ANNOTATIONS_DIR}/no_fact_sentences.yaml"  # read by the coverage report
 INVISIBLE = {"Cc", "Zl", "Zp"}  # control characters and line or paragraph separators
@@ -43,16 +43,7 @@ class WrittenRecord:
 
     def line_of(self, loc: tuple[Any, ...]) -> int:
         """The line of the value at ``loc`` (a pydantic error location) within this record."""
-        node, line = self.mapping, self.mapping.line
-        for step in loc:
-            if isinstance(node, Located) and isinstance(step, str) and step in node.key_lines:
-                line, node = node.key_lines[step], node[step]
-            elif isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
-                node = node[step]
-                line = getattr(node, "line", line)
-            else:
-                break
-        return line
+        return line_at(self.mapping, loc)
 
 
 def _item_model(model: type[Row], loc: tuple[Any, ...]) -> type[Row]:
@@ -76,7 +67,17 @@ def _explain(error: dict[str, Any], model: type[Row]) -> str:
         info = model.model_fields.get(str(loc[-1]))
         return f"missing required field (expected: {info.description})" if info and info.description else "missing required field"
     if kind == "extra_forbidden":
-        return f"unknown field (expected one of: {', '.join(model.model_fields)})"
+        hint = did_you_mean(loc[-1], model.model_fields)
+        return f"unknown field ({hint + ' ' if hint else ''}expected one of: {', '.join(model.model_fields)})"
+    if kind == "enum":
+        hint = did_you_mean(error["input"], error["ctx"]["expected"].replace("' or '", "', '").strip("'").split("', '"))
+        return f"{shown(error['input'])} is not in the vocabulary ({hint + ' ' if hint else ''}expected one of: {error['ctx']['expected']})"
+    if kind == "string_pattern_mismatch":
+        info = model.model_fields.get(str(loc[-1])) if loc else None
+        if error["ctx"]["pattern"] in PATTERN_WORDS:
+            return f"got {shown(error['input'])} (expected {PATTERN_WORDS[error['ctx']['pattern']]})"
+        if info is not None and info.description:
+            return f"got {shown(error['input'])} (expected: {info.description})"
     if kind == "string_type" and isinstance(error["input"], (int, float, bool)):
         return f"got {error['input']!r}, which YAML reads as a number or boolean (expected text: put it in quotes, \"{error['input']}\")"
     message = error["msg"].removeprefix("Value error, ")
@@ -171,6 +172,39 @@ def _record_problems(item: WrittenRecord, error: ValidationError, model: type[Ro
     return problems
 
 
+def well_formed(model: type[Row], items: Any) -> list[tuple[int, Row, Located]]:
+    """The items of a list written in a record that pass ``model`` on their own, numbered as written (the
+    errors of the others are reported with the record's)."""
+    found = []
+    for number, mapping in enumerate(items if isinstance(items, list) else []):
+        if not isinstance(mapping, Located):
+            continue
+        try:
+            found.append((number, model.model_validate(dict(mapping)), mapping))
+        except ValidationError:
+            continue
+    return found
+
+
+def clean_fields(item: WrittenRecord) -> dict[str, Any]:
+    """The written values of a record that failed its model which pass it: every field of the table that no
+    error names (the errors themselves are reported with the record)."""
+    model = annotation_model(item.table)
+    try:
+        model.model_validate(dict(item.mapping))
+    except ValidationError as error:
+        faulty = set()
+        for detail in error.errors():
+            rule = detail.get("ctx", {}).get("error")
+            faulty.add(detail["loc"][0] if detail["loc"] else getattr(rule, "field", None))
+    else:
+        faulty = set()
+    if None in faulty:  # a rule on the whole row that names no field: nothing can be trusted
+        return {}
+    return {name: value for name, value in item.mapping.items()
+            if item.table.annotated_field(name) and name not in faulty and not isinstance(value, (dict, list))}
+
+
 def table_files(root: Path, table: Table) -> list[str]:
     """Where ``table``'s records are written: ``annotations/<table>.yaml``, then every ``*.yaml`` under
     ``annotations/<table>/`` (any depth, any grouping), in path order; relative to ``root``."""
@@ -247,7 +281,7 @@ def unknown_files(root: Path, tables: set[str], known: set[str]) -> list[Problem
         if len(parts) > 1 and parts[0] in tables:
             expected = "expected a .yaml file in a table's folder"
         else:
-            guess = difflib.get_close_matches(parts[0], expected_names + sorted(tables), n=1)
-            expected = f"did you mean {guess[0]}?" if guess else f"expected one of: {', '.join(expected_names)}, or a folder named for a table"
+            alike = expected_names if path.suffix == ".yaml" and len(parts) == 1 else sorted(tables)  # a file for a file, a folder for a folder
+            expected = did_you_mean(parts[0], alike) or f"expected one of: {', '.join(expected_names)}, or a folder named for a table"
         problems.append(Problem(file=path.relative_to(root).as_posix(), message=f"nothing reads this file ({expected})"))
     return problems

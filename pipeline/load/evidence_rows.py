@@ -6,11 +6,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from japan_us_summit._suggest import did_you_mean
 from schema.annotation import EvidenceRef
 from schema.table import ARTICLE, LINE, TableKind
 
 from pipeline.load.anchoring import AnchorError, anchor
-from pipeline.load.annotations import WrittenRecord
+from pipeline.load.annotations import WrittenRecord, well_formed
 from pipeline.assembly import Assembly, Where, only
 from pipeline.load.derive import evidence_id
 from pipeline.load.yaml_source import Located
@@ -31,7 +32,8 @@ def anchored_evidence(assembly: Assembly, item: WrittenRecord, refs: list[tuple[
         source = assembly.sources.get(ref.article)
         if source is None:
             if ref.article not in assembly.invalid_ids[sources] and sources not in assembly.unreadable:
-                fail("article", f"unknown article {ref.article!r} (expected one of: {', '.join(sorted(assembly.sources))})")
+                hint = did_you_mean(ref.article, assembly.sources)
+                fail("article", f"unknown article {ref.article!r} ({hint + ' ' if hint else ''}expected one of: {', '.join(sorted(assembly.sources))})")
             ok = False  # a source that is there but unusable is reported once, at its row
             continue
         text = source.line(ref.line)
@@ -40,7 +42,9 @@ def anchored_evidence(assembly: Assembly, item: WrittenRecord, refs: list[tuple[
             ok = False
             continue
         if ref.field is not None and not table.annotated_field(ref.field):
-            fail("field", f"{ref.field!r} is not an annotated field of {table.name}")
+            annotated = [name for name in table.fields if table.annotated_field(name)]
+            hint = did_you_mean(ref.field, annotated)
+            fail("field", f"{ref.field!r} is not an annotated field of {table.name} ({hint + ' ' if hint else ''}expected one of: {', '.join(annotated)})")
             ok = False
         try:
             found = anchor(text, ref.quote, ref.occurrence)
@@ -73,12 +77,4 @@ def anchored_evidence(assembly: Assembly, item: WrittenRecord, refs: list[tuple[
 
 def well_formed_refs(items: Any) -> list[tuple[int, EvidenceRef, Located]]:
     """The evidence items of an invalid record that are themselves well formed (their errors are reported already)."""
-    refs = []
-    for number, mapping in enumerate(items if isinstance(items, list) else []):
-        if not isinstance(mapping, Located):
-            continue
-        try:
-            refs.append((number, EvidenceRef.model_validate(dict(mapping)), mapping))
-        except ValidationError:
-            continue
-    return refs
+    return well_formed(EvidenceRef, items)

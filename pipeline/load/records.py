@@ -10,8 +10,9 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 
@@ -20,13 +21,16 @@ from forms.arrow_schema import bare_schema
 from schema.table import ARTICLE, LINE, Table, TableKind
 from schema.tables import TABLES
 
-from pipeline.load.annotations import WrittenRecord, load_file
+from pipeline.load.annotations import WrittenRecord, clean_fields, load_file
 from pipeline.assembly import Assembly, Where, duplicate_message, links, only
 from pipeline.load.derive import with_dates
 from pipeline.load.evidence_rows import anchored_evidence, well_formed_refs
-from pipeline.load.links import link_rows
+from pipeline.load.links import link_rows, listed
 from pipeline.problems import Problem
 from pipeline.load.sources import Source
+
+
+Unpublished = tuple[str, dict[str, Any], Where]  # a row of a record that has a problem: table, values, origin
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,7 @@ class FileResult:
     parts: dict[str, pa.Table]
     where: str  # the origin of each row of ``parts``, as JSON: read only when a problem needs it
     articles: list[str]  # every article the file's evidence names, usable or not
+    unpublished: list[Unpublished] = field(default_factory=list)
 
     def origins(self, name: str) -> Callable[[], list[Where]]:
         """A function giving the origin of each of this file's rows of table ``name``."""
@@ -67,12 +72,9 @@ def file_result(root: Path, table: Table, relative: str, state: SourceState) -> 
         scratch.unreadable.add(sources)
     items, problems = load_file(root, table, relative)
     scratch.problems += problems
+    unpublished: list[Unpublished] = []
     for item in items or []:
-        if item.record is None:  # its own errors are reported; its evidence is still checked
-            scratch.invalid_ids[table.name].add(item.record_id)
-            anchored_evidence(scratch, item, well_formed_refs(item.mapping.get(EVIDENCE)))
-        else:
-            record_rows(scratch, table, item)
+        unpublished += record_rows(scratch, table, item)
     named = {ref.get("article") for item in items or [] if isinstance(item.mapping.get(EVIDENCE), list)
              for ref in item.mapping[EVIDENCE] if isinstance(ref, dict) and isinstance(ref.get("article"), str)}
     return FileResult(
@@ -85,40 +87,51 @@ def file_result(root: Path, table: Table, relative: str, state: SourceState) -> 
         parts={name: pa.Table.from_pylist(rows, schema=bare_schema(TABLES[name])) for name, rows in scratch.rows.items() if rows},
         where=json.dumps({name: [(w.file, w.line, w.record_id, w.field_lines) for w in origins] for name, origins in scratch.where.items() if len(origins)}),
         articles=sorted(named),
+        unpublished=unpublished,
     )
 
 
-def record_rows(assembly: Assembly, table: Table, item: WrittenRecord) -> None:
-    """Add a valid record's row, its evidence rows and its link rows; check exact copies and coded values against the evidence."""
-    evidence = only(TableKind.EVIDENCE)
-    table_column, key_column = evidence.record_keys[0]
+def record_rows(assembly: Assembly, table: Table, item: WrittenRecord) -> list[Unpublished]:
+    """Check a record's evidence, exact copies and coded values; add a record that passes everything as its row,
+    its evidence rows and its link rows. A record with a problem is not published, but every part of it that
+    passes its own checks is still checked (its evidence anchored, its values against the quotes as written)
+    and returned as rows whose references are checked with the published ones (``unpublished_findings``)."""
     record, mapping = item.record, item.mapping
     where = Where.of(item)
-    refs = [(n, ref, m) for n, (ref, m) in enumerate(zip(getattr(record, EVIDENCE), mapping[EVIDENCE]))]
+    if record is None:  # its own errors are reported already
+        refs = well_formed_refs(mapping.get(EVIDENCE))
+        values = clean_fields(item)
+    else:
+        refs = [(n, ref, m) for n, (ref, m) in enumerate(zip(getattr(record, EVIDENCE), mapping[EVIDENCE]))]
+        values = record.model_dump(exclude={EVIDENCE, *(link.written_in for link in links(table))})
     spans = anchored_evidence(assembly, item, refs)
-    if spans is None:
-        assembly.invalid_ids[table.name].add(item.record_id)
-        return
-    quotes = [span["quote"] for span, _ in spans]
-    values = record.model_dump(exclude={EVIDENCE, *(link.written_in for link in links(table))})
-    supported = {span["field"] for span, _ in spans}
+    written = mapping.get(EVIDENCE)
+    formed = isinstance(written, list) and len(refs) == len(written)  # else a broken item may be what was missing
+    quotes, supported = [ref.quote for _, ref, _ in refs], {ref.field for _, ref, _ in refs}
     for name, value in values.items():
-        if value is None:
+        if value is None or not formed:
             continue
-        if table.fields[name].exact_copy and not any(value in quote for quote in quotes):
+        if table.fields[name].exact_copy and spans is not None and not any(value in quote for quote in quotes):
             assembly.problem(where, table.name, name, f"{value!r} occurs in none of the record's evidence quotes (expected the words as quoted)")
         if table.fields[name].coded and name not in supported:
             assembly.problem(where, table.name, name, f"code {value!r} has no evidence (expected an evidence item with 'field: {name}' quoting what it codes)")
+    if record is None or spans is None:
+        assembly.invalid_ids[table.name].add(item.record_id)
+        return [(table.name, values, where), *((link.name, row, origin) for link, row, origin in listed(item))]
+    evidence = only(TableKind.EVIDENCE)
+    table_column, key_column = evidence.record_keys[0]
     first = spans[0][0]
     assembly.add_row(table, with_dates(table, values) | {ARTICLE: first[ARTICLE], LINE: first[LINE]}, where)
     for span, span_where in spans:
         assembly.add_row(evidence, span | {table_column: table.name, key_column: values[table.primary_key[0]]}, span_where)
     link_rows(assembly, item)
+    return []
 
 
-def records(assembly: Assembly, table: Table, results: list[FileResult]) -> None:
+def records(assembly: Assembly, table: Table, results: list[FileResult]) -> list[Unpublished]:
     """Put the file results of ``table`` together; a record id written more than once is reported at each place
-    and its rows are dropped."""
+    and its rows are dropped. Returns the rows of the records that have a problem, whose references are still checked."""
+    unpublished = [row for result in results for row in result.unpublished]
     for result in results:
         assembly.problems += result.problems
         assembly.invalid_ids[table.name] |= result.invalid_ids
@@ -129,10 +142,11 @@ def records(assembly: Assembly, table: Table, results: list[FileResult]) -> None
     counts = Counter(record_id for result in results for record_id, _ in result.written if record_id is not None)
     repeated = {record_id for record_id, count in counts.items() if count > 1}
     if not repeated:
-        return
+        return unpublished
     for result in results:
         for record_id, where in result.written:
             if record_id in repeated:
                 assembly.problem(where, table.name, table.primary_key[0], duplicate_message(table, record_id))
     assembly.invalid_ids[table.name] |= repeated
     assembly.drop_records(table, repeated)
+    return unpublished

@@ -77,6 +77,20 @@ def field_label(loc: tuple[Any, ...]) -> str:
     return label
 
 
+def line_at(record: Located, loc: tuple[Any, ...]) -> int:
+    """The line of the value at ``loc`` (keys and list indexes) within ``record``: the deepest step that has one."""
+    node, line = record, record.line
+    for step in loc:
+        if isinstance(node, Located) and isinstance(step, str) and step in node.key_lines:
+            line, node = node.key_lines[step], node[step]
+        elif isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
+            node = node[step]
+            line = getattr(node, "line", line)
+        else:
+            break
+    return line
+
+
 def _line(node: yaml.Node) -> int:
     return node.start_mark.line + 1
 

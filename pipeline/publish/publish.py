@@ -13,12 +13,13 @@ from typing import Any
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
-from japan_us_summit._layout import CARD, CROISSANT, DESCRIPTOR, FORMATS, is_plain_relative, resource_path
+from japan_us_summit._layout import AGREEMENT, CARD, CROISSANT, DESCRIPTOR, FORMATS, is_plain_relative, resource_path
 from schema import package
 from forms.arrow_schema import arrow_schema
 from forms.croissant import croissant
 from forms.dataset_card import dataset_card
 from forms.frictionless_schema import table_schema
+from forms import web_annotations
 from schema.table import TableKind, table_of_kind
 from schema.tables import TABLES
 
@@ -100,15 +101,25 @@ def descriptor(dataset: Dataset, folder: Path) -> dict[str, Any]:
 
 
 def write_package(dataset: Dataset, folder: Path) -> None:
-    """Write every file of the package into the empty or missing ``folder``: the tables, the descriptor, and the
-    dataset card and Croissant description made from it."""
+    """Write every file of the package into the empty or missing ``folder``: the tables, the descriptor, the
+    dataset card and Croissant description made from it, the evidence as W3C Web Annotations, and the agreement
+    figures when they are measured."""
     write_tables(dataset, folder)
     described = descriptor(dataset, folder)
     (folder / DESCRIPTOR).write_text(json.dumps(described, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     languages = package.languages(dataset.tables[table_of_kind(TABLES, TableKind.SOURCE).name].to_pylist())
     croissant_text = json.dumps(croissant(described, dataset.released, languages), indent=2, ensure_ascii=False, sort_keys=True)
     (folder / CROISSANT).write_text(croissant_text + "\n", encoding="utf-8")
-    (folder / CARD).write_text(dataset_card(described, dataset.row_counts(), dataset.released, languages), encoding="utf-8")
+    filled = {(name, field): dataset.tables[name].num_rows - dataset.tables[name].column(field).null_count
+              for name, table in TABLES.items() for field, spec in table.fields.items() if spec.scheme}
+    (folder / CARD).write_text(dataset_card(described, dataset.row_counts(), dataset.released, languages, filled, dataset.agreement), encoding="utf-8")
+    lines = {article_id: source.lines for article_id, source in dataset.sources.items()}
+    for relative, collection in web_annotations.collections(dataset.tables, lines, dataset.version).items():
+        target = safe_path(folder, relative)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(web_annotations.serialized(collection), encoding="utf-8")
+    if dataset.agreement is not None:
+        (folder / AGREEMENT).write_text(json.dumps(dataset.agreement, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     for path in [folder, *folder.rglob("*")]:  # on disk before the package is swapped in
         if path.is_file():
             with path.open("rb+") as file:

@@ -25,6 +25,10 @@ class TableDiff:
     removed: list[str] = field(default_factory=list)
     changed: dict[str, list[str]] = field(default_factory=dict)  # key -> changed fields
 
+    @property
+    def unchanged(self) -> bool:
+        return not (self.added or self.removed or self.changed)
+
     def summary(self) -> str:
         return f"{self.table}: {len(self.added)} added, {len(self.removed)} removed, {len(self.changed)} changed"
 
@@ -128,11 +132,12 @@ def _tables_at(root: Path, ref: str) -> dict[str, list[str]]:
 
 
 def report(diffs: list[TableDiff], detail: bool = True) -> str:
+    """A line per table that changed (with each row when ``detail``), or one line saying no row changed."""
     lines = []
-    for d in diffs:
+    for d in (d for d in diffs if not d.unchanged):
         lines.append(d.summary())
         if detail:
             lines += [f"  + {k}" for k in d.added]
             lines += [f"  - {k}" for k in d.removed]
             lines += [f"  ~ {k}: {', '.join(fields)}" for k, fields in d.changed.items()]
-    return "\n".join(lines)
+    return "\n".join(lines) if lines else f"No row changed in any of the {len(diffs)} tables."

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-import tomlkit
+from packaging.version import InvalidVersion, Version
 
 from pipeline.problems import Problem
 from pipeline.project import DESCRIPTOR, PACKAGE_DIR, version
@@ -21,15 +21,19 @@ _ENTRY = re.compile(r"^## \[(?P<version>\d+\.\d+\.\d+)\]", re.M)
 _SEMVER = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
 
 
-def parse(text: str) -> tuple[int, int, int]:
-    match = _SEMVER.match(text)
-    if not match:
+def parse(text: str) -> Version:
+    """``text`` as a version (packaging's PEP 440 parser), refused unless it is plain MAJOR.MINOR.PATCH."""
+    try:
+        parsed = Version(text)
+    except InvalidVersion:
+        parsed = None
+    if parsed is None or len(parsed.release) != 3 or str(parsed) != text or not _SEMVER.match(text):
         raise ValueError(f"{text!r} is not a semantic version MAJOR.MINOR.PATCH")
-    return tuple(int(part) for part in match.groups())  # type: ignore[return-value]
+    return parsed
 
 
 def bumped(current: str, level: Level) -> str:
-    major, minor, patch = parse(current)
+    major, minor, patch = parse(current).release
     if level is Level.MAJOR:
         return f"{major + 1}.0.0"
     if level is Level.MINOR:
@@ -37,15 +41,20 @@ def bumped(current: str, level: Level) -> str:
     return f"{major}.{minor}.{patch + 1}"
 
 
+STEP_WORDS = {Level.NONE: "the same version as", Level.PATCH: "a patch step from", Level.MINOR: "a minor step from",
+              Level.MAJOR: "a major step from"}
+NEED_WORDS = {Level.NONE: "no release", Level.PATCH: "a patch release", Level.MINOR: "a minor release", Level.MAJOR: "a major release"}
+
+
 def step_needed(released: str, level: Level) -> Level:
     """The version step ``level`` of change needs after ``released``: while the major version is 0 (initial
     development, SemVer item 4), a breaking change needs a minor step, as in Cargo's convention."""
-    return Level.MINOR if level is Level.MAJOR and parse(released)[0] == 0 else level
+    return Level.MINOR if level is Level.MAJOR and parse(released).major == 0 else level
 
 
 def bump_level(old: str, new: str) -> Level:
     """How big a step ``old`` -> ``new`` is (NONE when equal)."""
-    before, after = parse(old), parse(new)
+    before, after = parse(old).release, parse(new).release
     for level, position in ((Level.MAJOR, 0), (Level.MINOR, 1), (Level.PATCH, 2)):
         if after[position] != before[position]:
             return level
@@ -129,6 +138,8 @@ def version_problems(root: Path) -> list[Problem]:
 
 def versioned_pyproject(root: Path, new: str) -> str:
     """pyproject.toml with ``new`` as the version (the one place the version lives), formatting kept."""
+    import tomlkit  # imported here: only a release needs it
+
     document = tomlkit.parse((root / "pyproject.toml").read_text(encoding="utf-8"))
     document["project"]["version"] = new
     return tomlkit.dumps(document)

@@ -13,6 +13,8 @@ every read checks the file's size and SHA-256 against the descriptor first.
     jus.timeline()                             # events with the date range their precision allows
     jus.claims_about("people", "sanae-takaichi")  # who asserts what about a record, and how sure
     jus.comparisons()                          # each point where the articles differ, readings side by side
+    jus.record("people", "sanae-takaichi")     # one record: its values, evidence, claims and relations
+    jus.search("Abe")                          # every value that contains the text, in every table
     print(jus.verify())                        # are the shipped files intact?
 
 ``__version__`` is the data package's version, read from the shipped descriptor on first use.
@@ -25,7 +27,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import _evidence, _load, _views
+from . import _evidence, _load, _records, _views
 from ._errors import REINSTALL, DataFileError, MissingBackendError, UnknownRecordError, UnknownTableError, UnsafePathError
 from ._files import DataPackage, FileCheck, Verification, data_folder
 
@@ -50,6 +52,8 @@ __all__ = [
     "evidence",
     "load",
     "path",
+    "record",
+    "search",
     "tables",
     "timeline",
     "verify",
@@ -102,9 +106,9 @@ def evidence(table: str, record_id: str) -> pandas.DataFrame:
 
 
 def timeline() -> pandas.DataFrame:
-    """Every meeting and event, ordered by date: ``start`` and ``end`` are the first and last day its date (and
-    end date) can denote, so a month-precision date spans the month; ``date_precision`` and ``date_basis`` say
-    how precise the date is and how it is known."""
+    """Every meeting and event, ordered by date: ``first_day`` and ``last_day`` are the first and last day its
+    start date (and end date) can denote, so a month-precision date spans the month; ``start_date_precision`` and
+    ``start_date_basis`` say how precise the date is and how it is known."""
     return _views.timeline(_package())
 
 
@@ -115,8 +119,22 @@ def claims_about(table: str, record_id: str) -> pandas.DataFrame:
 
 def comparisons() -> pandas.DataFrame:
     """One row per point where the articles differ: its kind, subject and assessment, and for each article
-    ``reading_<article_id>`` and ``recorded_<article_id>`` (empty where the article omits the point)."""
+    ``reading_<article>`` and ``recorded_<article>``, the article id with ``_`` for ``-`` so that no column name
+    needs quoting in SQL (``reading_kyodo_summit_report``; empty where the article omits the point)."""
     return _views.comparisons(_package())
+
+
+def record(table: str, record_id: str) -> _records.Record:
+    """Record ``record_id`` of ``table`` with all that is said about it: ``.values`` (field -> value), ``.evidence``
+    (as ``evidence()`` gives it; None for a table without evidence), ``.claims`` (as ``claims_about()``) and
+    ``.relations`` (the rows of ``relations`` where it is the subject or the object)."""
+    return _records.record(_package(), table, record_id)
+
+
+def search(text: str, *, tables: list[str] | None = None) -> list[dict[str, Any]]:
+    """Every text value containing ``text`` (case ignored) in ``tables`` (default: all), as dicts with ``table``,
+    ``id`` (the primary key, parts joined by "/"), ``field`` and ``text`` (the match in context)."""
+    return _records.search(_package(), text, tables)
 
 
 def path(name: str, format: str = "parquet") -> Path:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import difflib
 from typing import Any
 
 from ._errors import UnknownRecordError, UnknownTableError
 from ._files import DataPackage
 from ._load import load
+from ._suggest import did_you_mean
 
 COLUMNS = ["article_id", "line", "char_start", "char_end", "quote", "prefix", "suffix", "field", "basis"]
 
@@ -22,8 +22,8 @@ def evidence(package: DataPackage, table: str, record_id: str) -> Any:
     of_table = spans[spans["record_table"] == table]
     rows = of_table[of_table["record_id"] == record_id]
     if rows.empty:
-        close = difflib.get_close_matches(str(record_id), of_table["record_id"].unique().tolist(), n=3)
-        hint = f" Did you mean {', '.join(map(repr, close))}?" if close else ""
+        hint = did_you_mean(record_id, of_table["record_id"].unique().tolist())
+        hint = f" {hint[0].upper()}{hint[1:]}" if hint else ""
         raise UnknownRecordError(f"Table {table!r} has no record {record_id!r}.{hint}")
     lines = load(package, "source_lines").rename(columns={"text": "line_text"})
     return rows[COLUMNS].merge(lines, on=["article_id", "line"], how="left", validate="many_to_one")

@@ -17,7 +17,6 @@ no backslash, and no symlink on the way, so nothing outside the data folder is e
 from __future__ import annotations
 
 import base64
-import difflib
 import hashlib
 import json
 from dataclasses import dataclass
@@ -30,6 +29,7 @@ from urllib.request import url2pathname
 
 from ._errors import REINSTALL, DataFileError, UnknownTableError, UnsafePathError
 from ._layout import DESCRIPTOR, FORMATS, PACKAGE_DIR, is_plain_relative
+from ._suggest import did_you_mean
 
 DISTRIBUTION = "japan-us-summit"
 
@@ -39,12 +39,19 @@ def data_folder() -> Path:
     shipped = resources.files("japan_us_summit") / "data"
     if isinstance(shipped, Path) and shipped.is_dir():
         return shipped
-    checkout = _editable_checkout()
+    checkout = _running_checkout() or _editable_checkout()
     if checkout is None:
         raise DataFileError(f"The japan-us-summit data folder {shipped} is missing. {REINSTALL}")
     if not (checkout / PACKAGE_DIR).is_dir():
         raise DataFileError(f"This editable install reads {checkout / PACKAGE_DIR}, which is missing; run: python build.py build")
     return checkout / PACKAGE_DIR
+
+
+def _running_checkout() -> Path | None:
+    """The checkout this module runs from (``src/japan_us_summit`` on ``PYTHONPATH``), if it is one: its data
+    is the data that goes with this code, whichever checkout the editable install points at."""
+    root = Path(__file__).resolve().parents[2]
+    return root if (root / "pyproject.toml").is_file() and (root / PACKAGE_DIR).is_dir() else None
 
 
 def _editable_checkout() -> Path | None:
@@ -141,8 +148,8 @@ class DataPackage:
             raise ValueError(f"format must be one of {', '.join(map(repr, FORMATS))}, not {format!r}")
         names = self.tables()
         if table not in names:
-            close = difflib.get_close_matches(str(table), names, n=1)
-            hint = f" Did you mean {close[0]!r}?" if close else ""
+            hint = did_you_mean(table, names)
+            hint = f" {hint[0].upper()}{hint[1:]}" if hint else ""
             raise UnknownTableError(f"No table named {table!r}.{hint} Valid tables: {', '.join(names)}")
         wanted = table if format == "csv" else f"{table}-{format}"
         for resource in self.descriptor["resources"]:

@@ -14,6 +14,7 @@ PACKAGE_DIR = "datapackage"  # the checkout's folder; a wheel ships it as japan_
 DESCRIPTOR = "datapackage.json"
 CARD = "README.md"  # the dataset card (Hugging Face layout), beside the descriptor
 CROISSANT = "croissant.json"  # the Croissant (ML Commons) description of the same package
+AGREEMENT = "agreement.json"  # the agreement of a second, blind annotation with the data, when one is measured
 FORMATS = ("parquet", "csv")  # each is a folder of the package and the extension of its files
 
 

@@ -9,16 +9,21 @@ from ._files import DataPackage
 from ._load import load
 
 
+def sql_name(record_id: str) -> str:
+    """A record id as part of a column name that needs no quoting in SQL: hyphens become underscores."""
+    return record_id.replace("-", "_")
+
+
 def timeline(package: DataPackage) -> Any:
     """One row per meeting or event, ordered by its first possible day, with the range its precision allows."""
     meetings = load(package, "meetings")
     frame = meetings.assign(
-        start=meetings["date_earliest"],
-        end=meetings["end_date_latest"].fillna(meetings["date_latest"]),
+        first_day=meetings["start_date_earliest"],
+        last_day=meetings["end_date_latest"].fillna(meetings["start_date_latest"]),
     )
-    columns = ["meeting_id", "title", "kind", "status", "start", "end", "date", "date_precision", "date_basis",
-               "end_date", "location_id", "parent_meeting_id"]
-    return frame[columns].sort_values(["start", "end", "meeting_id"], na_position="last", kind="stable").reset_index(drop=True)
+    columns = ["meeting_id", "title", "kind", "status", "first_day", "last_day", "start_date", "start_date_precision",
+               "start_date_basis", "end_date", "location_id", "parent_meeting_id"]
+    return frame[columns].sort_values(["first_day", "last_day", "meeting_id"], na_position="last", kind="stable").reset_index(drop=True)
 
 
 def claims_about(package: DataPackage, table: str, record_id: str) -> Any:
@@ -46,6 +51,7 @@ def comparisons(package: DataPackage) -> Any:
     for article in articles:
         own = readings[readings["article_id"] == article][["comparison_id", "reading", "recorded"]]
         own = own.groupby("comparison_id", as_index=False).agg({"reading": " / ".join, "recorded": "first"})
-        own = own.rename(columns={"reading": f"reading_{article}", "recorded": f"recorded_{article}"})
+        name = sql_name(article)
+        own = own.rename(columns={"reading": f"reading_{name}", "recorded": f"recorded_{name}"})
         frame = frame.merge(own, on="comparison_id", how="left")
     return frame.astype({c: pd.StringDtype() for c in frame.columns if c.startswith("reading_")})

@@ -1,5 +1,7 @@
-"""The ``japan-us-summit`` command (also ``python -m japan_us_summit``): list, describe, show, trace and export the
-installed tables, and verify the shipped files.
+"""The ``japan-us-summit`` command (also ``python -m japan_us_summit``): list, describe, show, search, trace and
+export the installed tables, show one record with all that is said about it, write the provenance site, and
+verify the shipped files. Tables fit the terminal (``COLUMNS`` or its width); ``--format`` gives Markdown, CSV,
+TSV or JSON Lines instead.
 
 Exit status: 0 on success, 1 on a data problem (an unknown record, a missing or altered file, a failed
 verification), 2 on a usage error (an unknown command, option or table name). Output piped into a reader that
@@ -8,9 +10,11 @@ stops early (``| head``) ends the command quietly, as with any Unix tool.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sys
+import textwrap
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -19,7 +23,8 @@ import click
 
 import japan_us_summit as jus
 
-from . import _export
+from . import _export, _site, _terminal
+from ._suggest import did_you_mean
 
 FORMATS = ("csv", "json", "parquet", "sqlite")
 
@@ -49,8 +54,25 @@ class TableName(click.ParamType):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
         names = jus.tables()
         if value not in names:
-            self.fail(f"{value!r} is not a table; choose from: {', '.join(names)}", param, ctx)
+            hint = did_you_mean(value, names)
+            self.fail(f"{value!r} is not a table ({hint + ' ' if hint else ''}choose from: {', '.join(names)})", param, ctx)
         return value
+
+
+def form_option(command: Any) -> Any:
+    """The ``--format`` option of every command that prints rows."""
+    return click.option("--format", "form", type=click.Choice(_terminal.FORMS), default="table", show_default=True,
+                        help="table: aligned columns that fit the terminal (COLUMNS, or its width); md: a Markdown table; "
+                             "csv, tsv: with a header row; json: JSON Lines, one object per row.")(command)
+
+
+def _emit(header: list[str], rows: Iterable[Iterable[Any]], form: str) -> None:
+    """Print rows in ``form``; in a table, say on stderr which columns did not fit."""
+    out, left_out = _terminal.render(header, rows, form)
+    click.echo(out, nl=False)
+    if left_out:
+        click.echo(f"({len(left_out)} more column{'s' if len(left_out) > 1 else ''} did not fit: {', '.join(left_out)}; "
+                   f"choose some with -c, or use --format csv)", err=True)
 
 
 def _message(error: BaseException) -> str:
@@ -111,16 +133,28 @@ def info() -> None:
 
 
 @cli.command()
-def tables() -> None:
+@click.option("--format", "form", type=click.Choice(_terminal.FORMS), default=None,
+              help="Print as table, md, csv, tsv or json (default: the name, a tab, the row count, one table a line).")
+def tables(form: str | None) -> None:
     """List the tables, one a line: the name, a tab, the row count."""
-    for name in jus.tables():
-        click.echo(f"{name}\t{len(jus.load(name, backend='arrow'))}")
+    rows = [(name, len(jus.load(name, backend="arrow"))) for name in jus.tables()]
+    if form is None:
+        for name, count in rows:
+            click.echo(f"{name}\t{count}")
+    else:
+        _emit(["table", "rows"], rows, form)
 
 
 @cli.command()
 @click.argument("table", type=TableName())
-def describe(table: str) -> None:
+@form_option
+def describe(table: str, form: str) -> None:
     """Describe TABLE: what a row is, its keys, and each field's type, constraints and description."""
+    fields = jus.describe(table)
+    if form != "table":
+        _emit(["field", "type", "constraints", "description"],
+              [(row.name, row.type, _constraints(row.constraints), row.description) for row in fields.itertuples()], form)
+        return
     resource = jus._package().resource(table)
     schema = resource["schema"]
     click.echo(f"{table}: {resource.get('description', resource.get('title', ''))}")
@@ -128,22 +162,25 @@ def describe(table: str) -> None:
     for key in schema.get("foreignKeys", []):
         reference = key["reference"]
         click.echo(f"foreign key: {_joined(key['fields'])} -> {reference['resource'] or table} ({_joined(reference['fields'])})")
-    fields = jus.describe(table)
     rows = [(row.name, row.type, _constraints(row.constraints)) for row in fields.itertuples()]
+    room = _terminal.width()
     for line, description in zip(_aligned(("field", "type", "constraints"), rows), [None, *fields["description"]]):
-        click.echo(line.rstrip())
+        line = line.rstrip()
+        click.echo(line if len(line) <= room else line[: room - 1] + "…")
         if description:
-            click.echo(f"    {description}")
+            click.echo(textwrap.fill(description, width=room, initial_indent="    ", subsequent_indent="    "))
 
 
 @cli.command()
 @click.argument("table", type=TableName())
 @click.option("-n", "--limit", type=click.IntRange(min=0), help="Show only the first N rows (default: all).")
 @click.option("-c", "--columns", "wanted", metavar="NAME,...", help="Show only these columns, in this order (comma-separated).")
-def show(table: str, limit: int | None, wanted: str | None) -> None:
-    """Print the rows of TABLE as aligned text columns, in primary-key order, a missing value as blank.
+@form_option
+def show(table: str, limit: int | None, wanted: str | None, form: str) -> None:
+    """Print the rows of TABLE in primary-key order: by default as columns that fit the terminal (longer text
+    wraps), the columns that do not fit named on stderr.
 
-    For machine-readable rows use `export`.
+    For the shipped files themselves use `export`.
     """
     names = [field["name"] for field in jus._package().fields(table)]
     values = _export.columns(jus._package(), table, limit)
@@ -151,11 +188,60 @@ def show(table: str, limit: int | None, wanted: str | None) -> None:
         chosen = [name.strip() for name in wanted.split(",")]
         unknown = [name for name in chosen if name not in names]
         if unknown:
-            raise click.BadParameter(f"{', '.join(unknown)} not in {table}; its columns: {', '.join(names)}", param_hint="'--columns'")
+            hints = [f"{name!r}: {did_you_mean(name, names)}" for name in unknown if did_you_mean(name, names)]
+            raise click.BadParameter(f"{', '.join(unknown)} not in {table}{' (' + '; '.join(hints) + ')' if hints else ''}; "
+                                     f"its columns: {', '.join(names)}", param_hint="'--columns'")
         values = [values[names.index(name)] for name in chosen]
         names = chosen
-    for line in _aligned(names, zip(*values)):
-        click.echo(line.rstrip())
+    _emit(names, zip(*values), form)
+
+
+@cli.command()
+@click.argument("text")
+@click.option("-t", "--table", "only", type=TableName(), multiple=True, help="Search only this table (repeatable).")
+@form_option
+def search(text: str, only: tuple[str, ...], form: str) -> None:
+    """Find the records whose text contains TEXT (case ignored), in every table: the table, the record's id,
+    the field and the match in context. Exit status 1 when nothing matches."""
+    hits = jus.search(text, tables=list(only) or None)
+    if not hits:
+        raise Failure(f"no value contains {text!r}" + (f" in {', '.join(only)}" if only else ""))
+    _emit(["table", "id", "field", "text"], [list(hit.values()) for hit in hits], form)
+
+
+@cli.command()
+@click.argument("table", type=TableName())
+@click.argument("record_id")
+@form_option
+def record(table: str, record_id: str, form: str) -> None:
+    """Show record RECORD_ID of TABLE with what supports it and what is said about it: its fields, its evidence
+    (each quote in context), the claims about it and the relations it takes part in."""
+    found = jus.record(table, record_id)
+    if form == "json":
+        click.echo(json.dumps(_record_json(found), ensure_ascii=False, default=str))
+        return
+    heading = (lambda title: f"## {title}\n") if form == "md" else (lambda title: f"{title}\n")
+    click.echo(heading(f"{table} {record_id}"))
+    _emit(["field", "value"], [(name, value) for name, value in found.values.items() if value is not None], form)
+    if found.evidence is not None:
+        click.echo("\n" + heading(f"evidence ({len(found.evidence)})"))
+        spans = found.evidence.astype(object).where(found.evidence.notna(), None)
+        _emit(["article", "line", "field", "basis", "quote in context"],
+              [(s.article_id, s.line, s.field or "(record)", s.basis, f"...{s.prefix or ''}[[{s.quote}]]{s.suffix or ''}...")
+               for s in spans.itertuples()], form)
+    for title, frame, columns in (("claims", found.claims, ["claim_id", "claimant_kind", "modality", "polarity", "statement"]),
+                                  ("relations", found.relations, ["subject_table", "subject_id", "predicate", "object_table", "object_id"])):
+        click.echo("\n" + heading(f"{title} ({len(frame)})"))
+        if len(frame):
+            plain = frame[columns].astype(object).where(frame[columns].notna(), None)
+            _emit(columns, plain.itertuples(index=False), form)
+
+
+def _record_json(found: Any) -> dict[str, Any]:
+    def rows(frame: Any) -> list[dict[str, Any]]:
+        return [] if frame is None else json.loads(frame.to_json(orient="records", date_format="iso"))
+    return {"table": found.table, "id": found.record_id, "values": found.values, "evidence": rows(found.evidence),
+            "claims": rows(found.claims), "relations": rows(found.relations)}
 
 
 @cli.command()
@@ -227,6 +313,18 @@ def export(table: str | None, form: str, output: Path | None) -> None:
 
 
 @cli.command()
+@click.argument("out", type=click.Path(file_okay=False, path_type=Path), default="site", required=False)
+def site(out: Path) -> None:
+    """Write the provenance site into folder OUT (default: site): each article with every evidence span
+    highlighted, a page per record, the two articles side by side, a timeline. Open OUT/index.html.
+
+    The site ships with the package, built from the same data; OUT must be new or empty.
+    """
+    pages = _site.write(jus._package(), out)
+    click.echo(f"Wrote {pages} pages to {out.resolve()}/ (open index.html there)")
+
+
+@cli.command()
 def verify() -> None:
     """Check every shipped file against its size and SHA-256 in datapackage.json (and the installer's record).
 
@@ -255,17 +353,9 @@ def _constraints(constraints: dict[str, Any]) -> str:
     return ", ".join(parts)
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
 def _aligned(header: Iterable[str], rows: Iterable[Iterable[Any]]) -> Iterator[str]:
     """The header and rows as left-aligned columns two spaces apart (the rows are read once, to size the columns)."""
-    table = [list(header), *([_cell(value) for value in row] for row in rows)]
+    table = [list(header), *([_terminal.text(value) for value in row] for row in rows)]
     widths = [max(len(row[index]) for row in table) for index in range(len(table[0]))]
     for row in table:
         yield "  ".join(cell.ljust(width) for cell, width in zip(row, widths))
