@@ -50,7 +50,7 @@ def assemble(root: Path, use_cache: bool = True, score_agreement: bool = True) -
     """Load, derive and validate everything under ``root``; raise ``InvalidInput`` listing every problem.
 
     Level 1, each written record against its model (once, as it is loaded); level 2, each table as a whole
-    (pandera); level 3, the rules across tables. ``use_cache=False`` ignores the per-file cache. The second
+    (pandera); level 3, the rules across tables. ``use_cache=False`` ignores the persistent state. The second
     annotation, if there is one, is checked too, and scored against the data unless ``score_agreement`` is False.
     """
     collecting = gc.isenabled()

@@ -1,4 +1,4 @@
-"""Annotations split across files, the per-file cache, and parallel work: none of them changes a result."""
+"""Annotations split across files, the persistent state, and parallel work: none of them changes a result."""
 
 from __future__ import annotations
 
