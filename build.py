@@ -13,7 +13,19 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
+
+
+def _interrupted_early(signum: int, frame: object) -> None:
+    """Ctrl-C while the imports run (nothing has been written yet): one line, exit status 130."""
+    os.write(2, b"interrupted; nothing was changed\n")
+    os._exit(130)
+
+
+if __name__ == "__main__":  # first of all, so that no Ctrl-C ever gives a traceback from an import
+    signal.signal(signal.SIGINT, _interrupted_early)
 
 REQUIRED_PYTHON = (3, 11)  # pyproject.toml's requires-python; a test keeps the two in step
 
@@ -33,7 +45,6 @@ import contextlib  # noqa: E402 (after the version guard)
 import datetime as dt
 import errno
 import json
-import signal
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -43,13 +54,12 @@ import click
 from pipeline.release import data_diff
 from pipeline.dataset import Dataset, assemble
 from pipeline import progress
-from pipeline.problems import InvalidInput, Problem
-from pipeline.publish.atomic import clean_leftovers, commit, discard, stage
-from pipeline.project import DATA_DICTIONARY, DESCRIPTOR, LOCK_FILE, PACKAGE_DIR, ROOT
+from pipeline.problems import InvalidInput, Problem, UnreadableFile
+from pipeline.publish.journal import APPLIED, Change, JournalError, journal_of, pending, recover
+from pipeline.project import DATA_DICTIONARY, DESCRIPTOR, JOURNAL, LOCK_FILE, PACKAGE_DIR, ROOT
 from pipeline.release.releases import (
     CHANGELOG,
     NEED_WORDS,
-    ReleaseError,
     STEP_WORDS,
     CITATION,
     RELEASES_DIR,
@@ -110,30 +120,39 @@ def _outdated_schemas(root: Path, generated: dict[str, str]) -> list[Path]:
     return sorted(p for p in (root / SCHEMA_DIR).glob("*.schema.json") if p.relative_to(root).as_posix() not in generated)
 
 
-def _stage_generated(root: Path, generated: dict[str, str]) -> list[tuple[Path, Path]]:
-    (root / SCHEMA_DIR).mkdir(exist_ok=True)
-    staged = []
+def _publish(root: Path, dataset: Dataset, files: dict[Path, str | bytes], action: str) -> None:
+    """Publish the package and write ``files`` (those whose content changes), as one journalled change: everything
+    is staged and synced first, so a full disk changes nothing, and a crash during the renames is finished by the
+    next command."""
+    from pipeline.publish.publish import write_package
+
+    files = {path: data for path, data in files.items() if not _holds(path, data)}
+    change = Change(root / JOURNAL, action)
+    change.begin({root / PACKAGE_DIR: DESCRIPTOR}, list(files))
     try:
-        for relative, text in generated.items():
-            staged.append((stage(root / relative, text), root / relative))
+        write_package(dataset, change.new(root / PACKAGE_DIR))
+        for path, data in files.items():
+            change.stage(path, data)
+        change.ready()
     except BaseException:
-        discard(staged)
+        change.abandon()
         raise
-    return staged
+    change.apply()
+
+
+def _holds(path: Path, data: str | bytes) -> bool:
+    """Whether ``path`` already holds ``data``."""
+    try:
+        return path.read_bytes() == (data.encode("utf-8") if isinstance(data, str) else data)
+    except FileNotFoundError:
+        return False
 
 
 def _build(root: Path, dataset: Dataset) -> None:
-    """Publish the package, the data dictionary and the schemas; these are staged first, so a full disk changes nothing."""
-    from pipeline.publish.publish import publish
-
+    """Publish the package, the data dictionary and the schemas."""
     generated = _generated(dataset)
-    staged = _stage_generated(root, generated)
-    try:
-        publish(dataset, root / PACKAGE_DIR)
-    except BaseException:
-        discard(staged)
-        raise
-    commit(staged)
+    (root / SCHEMA_DIR).mkdir(exist_ok=True)
+    _publish(root, dataset, {root / relative: text for relative, text in generated.items()}, f"build of {PACKAGE_DIR}/")
     for path in _outdated_schemas(root, generated):
         path.unlink()
 
@@ -193,7 +212,7 @@ def _check(root: Path, dataset: Dataset) -> int:
 
 def _release(root: Path, dataset: Dataset, level: Level) -> int:
     """All or nothing: every precondition is checked and every file written aside before the first one changes."""
-    from pipeline.publish.publish import publish, write_package
+    from pipeline.publish.publish import write_package
 
     released, changes = _changes_since_release(root, dataset)
     needed = step_needed(released, required_level(changes))
@@ -219,19 +238,11 @@ def _release(root: Path, dataset: Dataset, level: Level) -> int:
             **{root / relative: text for relative, text in generated.items()},
             root / RELEASES_DIR / f"{new}.json": (package / DESCRIPTOR).read_bytes(),
             root / CHANGELOG: dated_changelog(root, new, summary, today),
-            root / "pyproject.toml": versioned_pyproject(root, new),
         }
         if (root / CITATION).exists():
             files[root / CITATION] = versioned_citation(root, new, today)
-        staged = []
-        try:
-            for path, data in files.items():
-                staged.append((stage(path, data), path))
-            publish(dataset, root / PACKAGE_DIR)
-        except BaseException:
-            discard(staged)
-            raise
-        commit(staged)  # renames only: pyproject.toml, which makes the release, goes last
+        files[root / "pyproject.toml"] = versioned_pyproject(root, new)  # last: it makes the release
+        _publish(root, dataset, files, f"release {new}")
     for path in _outdated_schemas(root, generated):
         path.unlink()
     print(f"Released {new} (was {released}).\n{summary}\nReview CHANGELOG.md, commit, then tag the release:\n"
@@ -241,8 +252,7 @@ def _release(root: Path, dataset: Dataset, level: Level) -> int:
 
 @contextlib.contextmanager
 def _one_writer(root: Path) -> Iterator[None]:
-    """Hold the project's writer lock (refusing at once if another build or release holds it) and clean up
-    whatever an interrupted one left behind."""
+    """Hold the project's writer lock, refusing at once if another build or release holds it."""
     from filelock import FileLock, Timeout
 
     lock = FileLock(root / LOCK_FILE)
@@ -251,9 +261,6 @@ def _one_writer(root: Path) -> Iterator[None]:
     except Timeout:
         raise Busy(f"another build or release is running in {root} (it holds {LOCK_FILE}); wait for it to finish and run this again") from None
     try:
-        for folder in (root, root / SCHEMA_DIR):
-            for line in clean_leftovers(folder, root / PACKAGE_DIR):
-                print(line, file=sys.stderr)
         yield
     finally:
         lock.release()
@@ -261,6 +268,27 @@ def _one_writer(root: Path) -> Iterator[None]:
 
 class Busy(Exception):
     """Another writer holds the lock."""
+
+
+def _recover(root: Path) -> None:
+    """Finish or undo, saying which, the change an interrupted build or release journalled (under the writer
+    lock: while another command holds it, its journal is its own business)."""
+    journals = [root / JOURNAL, journal_of(root / PACKAGE_DIR)]
+    if not any(pending(journal) for journal in journals):
+        return
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(root / LOCK_FILE)
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        return
+    try:
+        for journal in journals:
+            if (line := recover(journal)) is not None:
+                print(line, file=sys.stderr)
+    finally:
+        lock.release()
 
 
 FAULT_ADVICE = {
@@ -274,28 +302,48 @@ FAULT_ADVICE = {
 }
 
 
-def _fault(error: OSError) -> str:
-    """One line for a fault of the machine (not of the input): what failed, where, and what to do."""
-    where = f"{error.filename}: " if error.filename else ""
+def _fault(error: OSError) -> Problem:
+    """A fault of the machine (not of the input): what failed, where, and what to do."""
     advice = FAULT_ADVICE.get(error.errno, "")
-    return f"error: {where}{error.strerror or error}" + (f" ({advice})" if advice else "") + "; nothing was changed"
+    return Problem(file=str(error.filename or ""), message=f"{error.strerror or error}" + (f" ({advice})" if advice else "") + "; nothing was changed")
+
+
+def _wants_json(argv: list[str] | None) -> bool:
+    """Whether the command line asks for JSON output (``validate --format json``), read before it is parsed, so
+    that a fault found before or while parsing is reported in JSON too."""
+    args = sys.argv[1:] if argv is None else argv
+    return "--format=json" in args or any(a == "--format" and b == "json" for a, b in zip(args, args[1:]))
+
+
+def _refuse(problem: Problem, as_json: bool) -> int:
+    """Report a fault in one line on stderr (and as a one-problem list on stdout under ``--format json``)."""
+    if as_json:
+        print(json.dumps([problem.as_dict()], indent=2))
+    print(f"error: {problem}" if problem.file else f"error: {problem.message}", file=sys.stderr)
+    return 1
 
 
 def main(argv: list[str] | None = None, root: Path = ROOT) -> int:
-    """Run one command; a fault (interrupt, full disk, no permission, a second writer, git trouble) gives one
-    line on stderr and an exit code, never a traceback."""
+    """Run one command; a fault (interrupt, full disk, no permission, an unreadable file, a second writer, git
+    trouble) gives one line on stderr (and JSON on stdout under ``--format json``) and an exit code, never a
+    traceback."""
     import_checks_without_strategies()  # this process synthesizes no data: pandera need not import hypothesis
+    as_json = _wants_json(argv)
     try:
         return _main(argv, root)
-    except KeyboardInterrupt:
-        print("interrupted; nothing was changed", file=sys.stderr)
+    except (KeyboardInterrupt, _Interrupted):
+        print(f"interrupted after the {APPLIED[-1]} was made" if APPLIED else "interrupted; nothing was changed", file=sys.stderr)
         return 130
-    except (Busy, data_diff.GitError, ReleaseError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
+    except UnreadableFile as error:
+        return _refuse(error.problem, as_json)
+    except (Busy, data_diff.GitError, JournalError) as error:
+        return _refuse(Problem(file="", message=str(error)), as_json)
     except OSError as error:
-        print(_fault(error), file=sys.stderr)
-        return 1
+        return _refuse(_fault(error), as_json)
+
+
+class _Interrupted(Exception):
+    """Ctrl-C during a command, carried past click (which would print a blank line first)."""
 
 
 class _Commands(click.Group):
@@ -303,6 +351,12 @@ class _Commands(click.Group):
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(self.commands)
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            raise _Interrupted from None
 
 
 @click.group(cls=_Commands, help=__doc__.split("\n\n")[0], context_settings={"help_option_names": ["-h", "--help"]})
@@ -313,6 +367,7 @@ class _Commands(click.Group):
 def cli(ctx: click.Context, no_cache: bool, quiet: bool) -> None:
     progress.quiet = quiet
     ctx.obj = {"root": ctx.obj, "use_cache": not no_cache}
+    _recover(ctx.obj["root"])
 
 
 def _command(name: str, text: str, **kwargs):
@@ -438,7 +493,7 @@ def site_command(run: dict, out: Path | None) -> int:
     root = run["root"]
     out = out or root / "site"
     try:
-        pages = build_site(root / PACKAGE_DIR, out)
+        pages = build_site(root / PACKAGE_DIR, out, say=lambda line: print(line, file=sys.stderr))
     except SiteError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
@@ -486,6 +541,7 @@ def _main(argv: list[str] | None, root: Path) -> int:
 
 
 if __name__ == "__main__":
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # from here on main() reports it, once everything is undone
     if hasattr(signal, "SIGPIPE"):
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `build.py ... | head` ends quietly, like any Unix tool
     sys.exit(main())

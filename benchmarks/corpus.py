@@ -29,7 +29,7 @@ from schema.annotation import EVIDENCE  # noqa: E402
 from schema.fields import ExactCopy  # noqa: E402
 from schema.field_spec import markers  # noqa: E402
 from schema.table import TableKind  # noqa: E402
-from schema.tables import TABLES  # noqa: E402
+from schema.tables import PREDICATES, TABLES  # noqa: E402
 
 PROJECT_PARTS = ("schema", "forms", "pipeline", "src", "build.py", "pyproject.toml", "CHANGELOG.md", "CITATION.cff", "releases", "annotations")
 SOURCE = next(t for t in TABLES.values() if t.kind == TableKind.SOURCE)
@@ -47,6 +47,15 @@ def _renamed(node: Any, ids: set[str], suffix: str, keep: set[str]) -> Any:
     if isinstance(node, list):
         return [_renamed(value, ids, suffix, keep) for value in node]
     return f"{node}{suffix}" if isinstance(node, str) and node in ids else node
+
+
+def _canonical(relation: dict[str, Any]) -> dict[str, Any]:
+    """A symmetric relation with its ends swapped where the suffixed ids reverse their order (it is stored once,
+    the subject's (table, id) first)."""
+    subject, obj = (relation["subject_table"], relation["subject_id"]), (relation["object_table"], relation["object_id"])
+    if not PREDICATES[relation["predicate"]].symmetric or subject < obj:
+        return relation
+    return relation | {"subject_table": obj[0], "subject_id": obj[1], "object_table": subject[0], "object_id": subject[1]}
 
 
 def generate(replicas: int, out: Path) -> None:
@@ -67,6 +76,8 @@ def generate(replicas: int, out: Path) -> None:
         suffix = f"-r{replica}"
         for name, rows in records.items():
             copies = [_renamed(row, ids, suffix, keep[name]) for row in rows]
+            if name == "relations":
+                copies = [_canonical(row) for row in copies]
             if name == SOURCE.name:
                 for row in copies:
                     stem = row["file"].removesuffix(".txt")

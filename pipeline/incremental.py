@@ -20,7 +20,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from functools import cache
 from importlib import metadata
-from multiprocessing import get_context
+from multiprocessing import forkserver, get_context
 from pathlib import Path
 
 import pyarrow as pa
@@ -267,15 +267,34 @@ def record_results(assembly: Assembly, store: ResultStore) -> dict[str, list[Fil
     return grouped
 
 
+# A worker that died (killed, out of memory) breaks the pool; one that ran out of memory may also say so
+# (MemoryError, pyarrow's ArrowMemoryError, or a SystemError from an extension that failed to allocate).
+WORKER_FAILURES = (BrokenProcessPool, MemoryError, SystemError)
+
+
 def _compute(root: Path, todo: list[tuple[Table, str]], state: SourceState) -> list[FileResult]:
     workers = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1), 8)
     if len(todo) < PARALLEL_FROM or workers < 2:
         return [file_result(root, table, relative, state) for table, relative in bar(todo, len(todo), "checking files")]
+    _start_forkserver()
     pool = ProcessPoolExecutor(workers, mp_context=get_context("forkserver"), initializer=_start_worker, initargs=(state,))
     try:
         results = pool.map(_work, [root] * len(todo), [t.name for t, _ in todo], [r for _, r in todo], chunksize=16)
         return list(bar(results, len(todo), "checking files"))
-    except BrokenProcessPool:  # a worker died (out of memory, killed): do the work here instead
+    except WORKER_FAILURES:  # do the work here instead
         return [file_result(root, table, relative, state) for table, relative in todo]
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _start_forkserver() -> None:
+    """Start the fork server with SIGINT blocked, as it and the workers it forks inherit that: a Ctrl-C while they
+    start up reaches only this process, which reports it once (the server would print a traceback from its
+    imports). Held back here meanwhile, it is delivered as soon as the server is started."""
+    if not hasattr(signal, "pthread_sigmask"):
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        forkserver.ensure_running()
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})

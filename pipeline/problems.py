@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True, order=True, kw_only=True)
@@ -47,3 +48,22 @@ class InvalidInput(Exception):
     def __init__(self, problems: list[Problem]):
         self.problems = sorted(set(problems), key=lambda p: (p.file, p.line or 0, str(p)))
         super().__init__(f"{len(self.problems)} problem(s)")
+
+
+class UnreadableFile(Exception):
+    """A project file that cannot be read as what it must be (not UTF-8, not valid TOML, YAML or JSON);
+    ``problem`` names it and says what to do."""
+
+    def __init__(self, problem: Problem):
+        self.problem = problem
+        super().__init__(str(problem))
+
+
+def read_text(path: Path, shown_as: str) -> str:
+    """The UTF-8 text of ``path``; raises ``UnreadableFile`` (naming it ``shown_as``, with the line) otherwise."""
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise UnreadableFile(Problem(file=shown_as, line=raw[: error.start].count(b"\n") + 1, message=
+                                     f"is not valid UTF-8 ({error.reason} at byte {error.start}); save it as UTF-8")) from None

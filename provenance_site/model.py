@@ -6,6 +6,8 @@ citations, comparisons, meetings) name their tables once, here."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -24,8 +26,19 @@ COMPARISONS, READINGS, MEETINGS = "comparisons", "comparison_readings", "meeting
 
 TEXT_PATTERN = r"^\S(?:.*\S)?$"  # the pattern of free text (schema.fields.text)
 LABEL_LENGTH = 90
+SAFE_NAME = re.compile(r"[a-z0-9]+(?:--?[a-z0-9]+)*")  # schema.fields.ID_PATTERN: lower-case words joined by "-" or "--"
+FILE_NAME_LENGTH = 100
 
 Key = tuple[str, str]  # (table, primary key)
+
+
+def file_name(value: Any) -> str:
+    """The file name of the page of id ``value``, never a path: an id of the schema's pattern as it is, anything
+    else (a damaged or hostile package) as '~' and a SHA-256 of it, which no id of the pattern can equal."""
+    text = str(value)
+    if len(text) <= FILE_NAME_LENGTH and SAFE_NAME.fullmatch(text):
+        return text
+    return "~" + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 def record_tables() -> list[Table]:
@@ -153,8 +166,8 @@ class Site:
         if not self.exists(key):
             return None
         if key[0] == self.source_table.name:
-            return f"articles/{key[1]}.html"
-        return f"records/{key[0]}/{key[1]}.html"
+            return f"articles/{file_name(key[1])}.html"
+        return f"records/{key[0]}/{file_name(key[1])}.html"  # key[0] is a declared table: exists() says so
 
     def title(self, table: str) -> str:
         return TABLES[table].title

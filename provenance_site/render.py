@@ -3,28 +3,28 @@
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from pipeline.publish.journal import Change, JournalError, pending, recover
 from schema.table import ARTICLE, LINE, TableKind
 from schema.tables import TABLES
 
 from . import geo, timeline
 from .load import Package, SiteError, load_package
+from .manifest import MANIFEST, not_owned, write_manifest
 from .model import (
     CLAIMS, COMPARISONS, MEETINGS, READINGS, REFERENCES, RELATIONS,
-    Key, Site, date_group_fields, date_text, display, humanize, shorten,
+    Key, Site, date_group_fields, date_text, display, file_name, humanize, shorten,
 )
 from .segments import Segment, Wrapper, walk
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES, STATIC = HERE / "templates", HERE / "static"
-MARKER = ".provenance-site"
 LEVELS = (1, 2, 4, 6, 9)  # shading: a segment covered by at least LEVELS[i] spans takes level i + 1
 
 
@@ -40,7 +40,7 @@ def legend() -> list[tuple[int, str]]:
         high = LEVELS[index + 1] - 1 if index + 1 < len(LEVELS) else None
         text = f"{low} span" if low == high else (f"{low}–{high} spans" if high else f"{low} or more")
         result.append((index + 1, "1 span" if low == 1 and high == 1 else text))
-    return result  # marks a folder this module wrote, so a rebuild may replace it
+    return result
 
 
 def environment() -> Environment:
@@ -57,6 +57,7 @@ def environment() -> Environment:
     env.filters["day"] = date_text
     env.filters["shorten"] = shorten
     env.filters["level"] = level
+    env.filters["file_name"] = file_name
     env.globals["legend"] = legend()
     return env
 
@@ -290,10 +291,14 @@ class Pages:
                 "record_count": sum(len(g["records"]) for g in groups)}
 
 
-def _write(path: Path, text: str) -> None:
+def _write(out: Path, relative: str, data: str | bytes) -> Path:
+    """Write ``data`` to ``out/relative``, refusing a path that would leave ``out``."""
+    path = out / relative
+    if not path.resolve().is_relative_to(out.resolve()):
+        raise SiteError(f"refusing to write {relative!r}: it would lie outside {out}")
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8", newline="\n") as file:
-        file.write(text)
+    path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    return path
 
 
 def render_site(package: Package, out: Path) -> list[Path]:
@@ -309,48 +314,54 @@ def render_site(package: Package, out: Path) -> list[Path]:
     written = []
 
     def page(template: str, target: str, context: dict[str, Any], current: str) -> None:
-        _write(out / target, env.get_template(template).render(current=current, **context))
-        written.append(out / target)
+        written.append(_write(out, target, env.get_template(template).render(current=current, **context)))
 
     page("index.html", "index.html", pages.index(), "index")
     for article_id in pages.articles:
-        page("article.html", f"articles/{article_id}.html", pages.article(article_id), f"article-{article_id}")
+        page("article.html", site.href((site.source_table.name, article_id)), pages.article(article_id), f"article-{article_id}")
     for table in site.record_tables:
         for record_id in site.rows[table.name]:
-            page("record.html", f"records/{table.name}/{record_id}.html", pages.record((table.name, record_id)), "record")
+            page("record.html", site.href((table.name, record_id)), pages.record((table.name, record_id)), "record")
     page("comparisons.html", "comparisons.html", pages.comparisons(), "comparisons")
     page("timeline.html", "timeline.html", pages.timeline(), "timeline")
     page("map.html", "map.html", pages.map(), "map")
     for asset in sorted(STATIC.iterdir()):
         if asset.is_file():
-            target = out / "static" / asset.name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(asset.read_bytes())
-    (out / MARKER).write_text("Written by `python build.py site`; the whole folder is replaced on rebuild.\n", encoding="utf-8")
+            _write(out, f"static/{asset.name}", asset.read_bytes())
+    write_manifest(out)
     return written
 
 
-def build(package_dir: Path, out: Path) -> list[Path]:
-    """Build the site from the package in ``package_dir`` into ``out``: written beside it, then swapped
-    in, so a failed build leaves the previous site as it was. Refuses to replace a folder that is
-    neither empty nor a site this module wrote."""
-    out = out.resolve()
-    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).is_file())):
-        raise SiteError(f"{out} exists and is not a site written by `build.py site`; choose another folder or remove it")
+def build(package_dir: Path, out: Path, say: Callable[[str], None] = lambda line: None) -> list[Path]:
+    """Build the site from the package in ``package_dir`` into ``out``, as a journalled change
+    (``pipeline.publish.journal``): written beside ``out``, then swapped in, so a failed build leaves the
+    previous site as it was and the next build finishes or undoes one a crash interrupted (``say`` is told
+    which). Refuses a folder inside the package or holding it, and a folder holding anything but a site this
+    module wrote, as its manifest records it."""
+    out, package_dir = out.resolve(), package_dir.resolve()
+    if out.is_relative_to(package_dir) or package_dir.is_relative_to(out):
+        raise SiteError(f"{out} overlaps the data package {package_dir}, which only `build.py build` writes; choose a folder outside it")
+    journal = out.parent / f".{out.name}.site-journal"
+    if pending(journal):
+        try:
+            line = recover(journal)
+        except JournalError as error:
+            raise SiteError(str(error)) from None
+        if line is not None:
+            say(line)
+    refusal = not_owned(out)
+    if refusal is not None:
+        raise SiteError(refusal)
     package = load_package(package_dir)
     out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    change = Change(journal, f"site build in {out}")
+    change.begin({out: MANIFEST}, [])
     try:
-        written = render_site(package, staging)
-        os.chmod(staging, 0o755)
-        if out.exists():
-            old = out.with_name(f".{out.name}-old-{os.getpid()}")
-            out.rename(old)
-            staging.rename(out)
-            shutil.rmtree(old)
-        else:
-            staging.rename(out)
+        written = render_site(package, change.new(out))
+        os.chmod(change.new(out), 0o755)
+        change.ready()
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        change.abandon()
         raise
-    return [out / p.relative_to(staging) for p in written]
+    change.apply()
+    return [out / p.relative_to(change.new(out)) for p in written]

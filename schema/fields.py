@@ -3,19 +3,20 @@
 A field type is an ``Annotated`` pydantic type. Besides pydantic's own constraints it may carry
 markers that the generators and the build read: ``References`` (a foreign key), ``RecordKey`` (a key
 into whichever record table another column names), ``Derived`` (computed by the build, never written
-in an annotation file), ``DateValue`` (an ISO 8601 date of reduced precision, published with its
-derived precision and bounds), ``Coded`` (a code such as an ISO country code, which needs field
+in an annotation file), ``DateValue`` (an EDTF date, published with its derived
+precision and bounds), ``Coded`` (a code such as an ISO country code, which needs field
 evidence for the name it codes), ``ExactCopy`` (text copied from the source: kept as written and
 found in the record's evidence), ``External`` (a value from outside the articles, which the record must
 cite a reference for) and ``Scheme`` (the identifier scheme a value belongs to, named in every form).
 """
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Annotated
 
 import pycountry
 from pydantic import AfterValidator, Field
+
+from .dates import EDTF_PATTERN, date_bounds
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ class Derived:
 
 @dataclass(frozen=True)
 class DateValue:
-    """Marks an ISO 8601 date at year, month or day precision."""
+    """Marks an EDTF date (schema/dates.py says which forms), published with its derived precision and bounds."""
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,8 @@ TEXT_PATTERN = r"^\S(?:.*\S)?$"
 PATTERN_WORDS = {
     ID_PATTERN: "an id of lowercase letters and digits, words joined by '-', such as 'donald-trump'",
     ISO_DATE_PATTERN: "a date written YYYY, YYYY-MM or YYYY-MM-DD, such as '2025', '2025-10' or '2025-10-28'",
+    EDTF_PATTERN: "a date written YYYY, YYYY-MM or YYYY-MM-DD, such as '2025-10-28', or in EDTF: with ? (uncertain), "
+                  "~ (approximate) or % (both), XX for an unspecified month or day, A/B for an interval, [A,B] for one of a set",
     SHA256_PATTERN: "a SHA-256 digest: 64 lowercase hexadecimal digits",
     TEXT_PATTERN: "text that neither starts nor ends with a space",
     r"^[A-Z]{2}$": "a two-letter ISO 3166-1 country code in capitals, such as 'JP'",
@@ -114,20 +117,6 @@ def _language_code(code: str) -> str:
     if pycountry.languages.get(alpha_2=code) is None:
         raise ValueError(f"{code!r} is not an ISO 639-1 language code")
     return code
-
-
-EARLIEST_YEAR, LATEST_YEAR = 1800, 2200  # a plausible range, inside what every backend's date type holds
-
-
-def calendar_date(value: str) -> str:
-    year, month, day = (value.split("-") + [None, None])[:3]
-    try:
-        dt.date(int(year), int(month or 1), int(day or 1))
-    except ValueError as error:
-        raise ValueError(f"{value!r} is not a calendar date ({error})") from None
-    if not EARLIEST_YEAR <= int(year) <= LATEST_YEAR:
-        raise ValueError(f"{value!r} lies outside {EARLIEST_YEAR} to {LATEST_YEAR} (expected a plausible date)")
-    return value
 
 
 def record_id(what: str) -> type[str]:
@@ -216,13 +205,21 @@ LanguageCode = Annotated[
     Field(pattern=r"^[a-z]{2}$", description="ISO 639-1 code of the article's language"),
     AfterValidator(_language_code),
 ]
-IsoDate = Annotated[
+def edtf_date(value: str) -> str:
+    date_bounds(value)  # raises DateError, a ValueError, saying what is wrong
+    return value
+
+
+EdtfDate = Annotated[
     str,
     Field(
-        pattern=ISO_DATE_PATTERN,
-        description="ISO 8601 date at the precision the source supports: YYYY, YYYY-MM or YYYY-MM-DD",
+        description=(
+            "EDTF (ISO 8601-2) date at the precision the source supports: YYYY, YYYY-MM or YYYY-MM-DD; "
+            "? uncertain, ~ approximate, XX unspecified digits, A/B an interval, [A,B] one of a set"
+        ),
+        pattern=EDTF_PATTERN,
     ),
-    AfterValidator(calendar_date),
+    AfterValidator(edtf_date),
     DateValue(),
 ]
 ArticleId = Annotated[

@@ -12,7 +12,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model,
 
 from .field_spec import FieldSpec, field_spec, markers, nullable
 from .registry import record_table_names
-from .fields import ArticleId, DateValue, Derived, ExactCopy, IsoDate, LineNumber, RecordKey, RecordTableName, References, text
+from .fields import ArticleId, DateValue, Derived, EdtfDate, ExactCopy, LineNumber, RecordKey, RecordTableName, References, text
 from .vocabularies import DateBasis, DatePrecision, Vocabulary
 
 if TYPE_CHECKING:
@@ -114,10 +114,10 @@ def record_link(prefix: str, table_what: str, key_what: str, *, computed: bool =
 def date_fields(prefix: str, what: str) -> dict[str, Any]:
     """The seven columns of a date: value, derived precision and bounds, basis, wording, note."""
     return {
-        prefix: optional(Annotated[IsoDate, Field(description=f"{what}; ISO 8601 at the precision the source supports (YYYY, YYYY-MM or YYYY-MM-DD)")]),
-        f"{prefix}_precision": optional(derived(choice(DatePrecision, f"Precision of {prefix}, derived from its form"))),
-        f"{prefix}_earliest": optional(derived(Annotated[dt.date, Field(description=f"First day that {prefix} can denote")])),
-        f"{prefix}_latest": optional(derived(Annotated[dt.date, Field(description=f"Last day that {prefix} can denote")])),
+        prefix: optional(Annotated[EdtfDate, Field(description=f"{what}; EDTF at the precision the source supports (YYYY, YYYY-MM or YYYY-MM-DD; ? uncertain, ~ approximate, XX unspecified, A/B interval, [A,B] one of a set)")]),
+        f"{prefix}_precision": optional(derived(choice(DatePrecision, f"Precision of {prefix}, derived from its form (the coarsest of the dates it writes)"))),
+        f"{prefix}_earliest": optional(derived(Annotated[dt.date, Field(description=f"First day that {prefix} can denote (the edtf package's strict lower bound)")])),
+        f"{prefix}_latest": optional(derived(Annotated[dt.date, Field(description=f"Last day that {prefix} can denote (the edtf package's strict upper bound)")])),
         f"{prefix}_basis": optional(choice(DateBasis, f"How {prefix} is known: stated in the text, inferred from it, or external")),
         f"{prefix}_as_written": optional(Annotated[text(f"{prefix} exactly as the text words it; it occurs in one of the row's evidence quotes"), ExactCopy()]),
         f"{prefix}_note": optional(text(f"How {prefix} was inferred, or where an external {prefix} comes from")),

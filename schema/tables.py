@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import graphlib
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 import polars as pl
@@ -13,7 +15,6 @@ from .fields import (
     CharOffset,
     ExactCopy,
     ISO_DATE_PATTERN,
-    calendar_date,
     CountryCode,
     CurrencyCode,
     GeoNamesId,
@@ -30,7 +31,7 @@ from .fields import (
     reference,
     text,
 )
-from .dates import date_bounds
+from .dates import calendar_date, date_bounds
 from .gazetteer import copy_version, geoname
 from .registry import declare
 from .table import (
@@ -50,6 +51,7 @@ from .table import (
     row_model,
 )
 from .vocabularies import (
+    Bearing,
     ClaimantKind,
     CommitmentKind,
     ComparisonKind,
@@ -145,12 +147,14 @@ def _figure_rules(row: Any) -> Any:
 
 
 def _target_figures(frames: Frames) -> Iterator[Finding]:
-    """A commitment's target figure names that commitment back."""
-    owners = frames["figures"].select(pl.col("figure_id").alias("target_figure_id"), pl.col("commitment_id").alias("_owner"))
-    joined = _rows(frames["commitments"]).join(owners, on="target_figure_id", how="inner").sort("_row")
-    wrong = joined.filter(pl.col("_owner").is_null() | (pl.col("_owner") != pl.col("commitment_id")))
-    for index, commitment, figure in wrong.select("_row", "commitment_id", "target_figure_id").iter_rows():
-        yield Finding("commitments", index, "target_figure_id", f"figure {figure!r} does not belong to this commitment (its commitment_id must be {commitment!r})")
+    """A commitment's target figure belongs to that commitment (the figure lists it under ``commitments``)."""
+    owned = frames["figure_commitments"].select(pl.col("record_id").alias("target_figure_id"), pl.col("commitment_id"), pl.lit(True).alias("_owned"))
+    figures = frames["figures"].select(pl.col("figure_id").alias("target_figure_id"))
+    joined = (_rows(frames["commitments"]).join(figures, on="target_figure_id", how="inner")
+              .join(owned, on=["target_figure_id", "commitment_id"], how="left").sort("_row"))
+    for index, commitment, figure in joined.filter(pl.col("_owned").is_null()).select("_row", "commitment_id", "target_figure_id").iter_rows():
+        yield Finding("commitments", index, "target_figure_id", f"figure {figure!r} does not belong to this commitment "
+                      f"(expected {{commitment_id: {commitment}}} in that figure's 'commitments' list)")
 
 
 def _deadline_after_made_date(frames: Frames) -> Iterator[Finding]:
@@ -195,40 +199,118 @@ def _claimant_rules(row: Any) -> Any:
         raise RuleError("claimant_kind", f"a claimant of kind {row.claimant_kind!r} takes "
                         + {(True, False): "claimant_person_id only", (False, True): "claimant_organization_id only",
                            (False, False): "neither claimant_person_id nor claimant_organization_id"}[wanted])
+    if row.claimant_kind == ClaimantKind.ARTICLE_VOICE.value and row.within_claim_id is not None:
+        raise RuleError("within_claim_id", "a claim in the article's own voice is made inside no other claim "
+                        "(leave within_claim_id empty, or name as claimant whoever the outer claim reports)")
     if row.claimant_kind in (ClaimantKind.ANONYMOUS_SOURCE.value, ClaimantKind.REPORTED_CONSENSUS.value) and row.claimant_description is None:
         raise RuleError("claimant_description", f"a claimant of kind {row.claimant_kind!r} needs claimant_description, the text's words for it")
     return row
 
 
-# Which tables each predicate may join: (subject tables, object tables); None allows any record table.
-RELATION_DOMAINS: dict[str, tuple[tuple[str, ...] | None, tuple[str, ...] | None]] = {
-    RelationPredicate.PROTEGE_OF.value: (("people",), ("people",)),
-    RelationPredicate.RAPPORT_WITH.value: (("people",), ("people",)),
-    RelationPredicate.MEMBER_OF.value: (("people", "organizations"), ("organizations",)),
-    RelationPredicate.LEADER_OF.value: (("people",), ("organizations",)),
-    RelationPredicate.COALITION_PARTNER_OF.value: (("organizations",), ("organizations",)),
-    RelationPredicate.ALLIED_WITH.value: (("organizations",), ("organizations",)),
-    RelationPredicate.RIVAL_OF.value: (("organizations",), ("organizations",)),
-    RelationPredicate.OPERATOR_OF.value: (("organizations",), ("locations",)),
-    RelationPredicate.PART_OF.value: (("meetings", "commitments"), ("meetings", "commitments")),
-    RelationPredicate.FOLLOWS.value: (("meetings",), ("meetings",)),
-    RelationPredicate.BASED_ON.value: (("meetings", "commitments"), ("meetings", "commitments")),
-    RelationPredicate.IN_CONTEXT_OF.value: (None, None),
-    RelationPredicate.LOCATED_IN.value: (("locations",), ("locations",)),
-    RelationPredicate.DIRECTION_FROM.value: (("locations",), ("locations",)),
-    RelationPredicate.STANDS_FOR.value: (("locations",), ("organizations",)),
+@dataclass(frozen=True)
+class Predicate:
+    """What a relation predicate means to the checks: the tables it joins (None: any record table); whether it is
+    symmetric (stored once, the subject's (table, id) before the object's); whether following it may never return
+    to its start (acyclic), and which columns hold the same link where a column holds it (``table.column``)."""
+
+    subjects: tuple[str, ...] | None
+    objects: tuple[str, ...] | None
+    symmetric: bool = False
+    acyclic: bool = False
+    held_in: tuple[str, ...] = ()
+
+
+PEOPLE_ONLY, ORGANIZATIONS_ONLY, PLACES_ONLY = ("people",), ("organizations",), ("locations",)
+EVENTS_AND_COMMITMENTS = ("meetings", "commitments")
+PREDICATES: dict[str, Predicate] = {
+    RelationPredicate.PROTEGE_OF.value: Predicate(PEOPLE_ONLY, PEOPLE_ONLY, acyclic=True),
+    RelationPredicate.RAPPORT_WITH.value: Predicate(PEOPLE_ONLY, PEOPLE_ONLY, symmetric=True),
+    RelationPredicate.MEMBER_OF.value: Predicate(("people", "organizations"), ORGANIZATIONS_ONLY),
+    RelationPredicate.LEADER_OF.value: Predicate(PEOPLE_ONLY, ORGANIZATIONS_ONLY),
+    RelationPredicate.COALITION_PARTNER_OF.value: Predicate(ORGANIZATIONS_ONLY, ORGANIZATIONS_ONLY, symmetric=True),
+    RelationPredicate.ALLIED_WITH.value: Predicate(ORGANIZATIONS_ONLY, ORGANIZATIONS_ONLY, symmetric=True),
+    RelationPredicate.RIVAL_OF.value: Predicate(ORGANIZATIONS_ONLY, ORGANIZATIONS_ONLY, symmetric=True),
+    RelationPredicate.OPERATOR_OF.value: Predicate(ORGANIZATIONS_ONLY, PLACES_ONLY),
+    RelationPredicate.PART_OF.value: Predicate(EVENTS_AND_COMMITMENTS, EVENTS_AND_COMMITMENTS, acyclic=True,
+                                               held_in=("meetings.parent_meeting_id", "commitments.part_of_commitment_id")),
+    RelationPredicate.FOLLOWS.value: Predicate(("meetings",), ("meetings",), acyclic=True),
+    RelationPredicate.BASED_ON.value: Predicate(EVENTS_AND_COMMITMENTS, EVENTS_AND_COMMITMENTS, acyclic=True),
+    RelationPredicate.IN_CONTEXT_OF.value: Predicate(None, None),
+    RelationPredicate.LOCATED_IN.value: Predicate(PLACES_ONLY, PLACES_ONLY, acyclic=True, held_in=("locations.parent_location_id",)),
+    RelationPredicate.DIRECTION_FROM.value: Predicate(PLACES_ONLY, PLACES_ONLY),
+    RelationPredicate.STANDS_FOR.value: Predicate(PLACES_ONLY, ORGANIZATIONS_ONLY),
 }
 
 
 def _relation_domain(row: Any) -> Any:
-    subjects, objects = RELATION_DOMAINS[row.predicate]
+    subjects, objects = PREDICATES[row.predicate].subjects, PREDICATES[row.predicate].objects
     if subjects is not None and row.subject_table not in subjects:
         raise RuleError("subject_table", f"{row.predicate!r} takes a subject from {', '.join(subjects)} (got {row.subject_table!r})")
     if objects is not None and row.object_table not in objects:
         raise RuleError("object_table", f"{row.predicate!r} takes an object from {', '.join(objects)} (got {row.object_table!r})")
     if (row.subject_table, row.subject_id) == (row.object_table, row.object_id):
         raise RuleError("object_id", "a record cannot be related to itself")
+    if (row.predicate == RelationPredicate.DIRECTION_FROM.value) != (row.bearing is not None):
+        raise RuleError("bearing", "bearing is given exactly when the predicate is direction_from (the direction the text names)")
     return row
+
+
+def _relation_ends(frame: pl.DataFrame) -> Iterator[tuple[Any, str, str, tuple[str, str], tuple[str, str]]]:
+    """Each relation row as (index, relation_id, predicate, (subject table, id), (object table, id))."""
+    columns = ["_row", "relation_id", "subject_table", "subject_id", "predicate", "object_table", "object_id"]
+    for index, relation, subject, subject_id, predicate, obj, object_id in _rows(frame).select(columns).iter_rows():
+        yield index, relation, predicate, (subject, subject_id), (obj, object_id)
+
+
+def _stored_once(frames: Frames) -> Iterator[Finding]:
+    """A relation is stored once: no row repeats another's subject, predicate and object, and a symmetric
+    predicate is written with the subject's (table, id) before the object's, so its reverse is a duplicate."""
+    seen: dict[tuple[Any, ...], str] = {}
+    rows = list(_relation_ends(frames["relations"]))
+    for index, relation, predicate, subject, obj in rows:
+        if not (PREDICATES[predicate].symmetric and obj < subject):
+            seen.setdefault((subject, predicate, obj), relation)
+    for index, relation, predicate, subject, obj in rows:
+        symmetric = PREDICATES[predicate].symmetric
+        if symmetric and obj < subject:
+            twin = seen.get((obj, predicate, subject))
+            if twin is not None:
+                yield Finding("relations", index, "subject_id", f"duplicates relation {twin!r}: {predicate} is symmetric, so "
+                              f"{subject[1]!r} {predicate} {obj[1]!r} is the same relation read backwards (remove this row)")
+            else:
+                yield Finding("relations", index, "subject_id", f"{predicate} is symmetric and stored once, subject before object "
+                              f"in (table, id) order (expected subject {obj[1]!r} and object {subject[1]!r}: swap them)")
+        elif seen[(subject, predicate, obj)] != relation:
+            yield Finding("relations", index, "object_id", f"repeats relation {seen[(subject, predicate, obj)]!r} "
+                          f"(same subject, predicate and object; remove this row or merge its evidence there)")
+
+
+def _acyclic_predicates(frames: Frames) -> Iterator[Finding]:
+    """Following an acyclic predicate (part_of, located_in, ...) through the relations table, and through the
+    columns that hold the same link, never returns to its start; each relation on a cycle is reported."""
+    rows = list(_relation_ends(frames["relations"]))
+    for name, predicate in PREDICATES.items():
+        if not predicate.acyclic:
+            continue
+        edges = {(subject, obj): (index, relation) for index, relation, p, subject, obj in rows if p == name}
+        graph = graphlib.TopologicalSorter()
+        for subject, obj in edges:
+            graph.add(subject, obj)
+        for column in predicate.held_in:
+            table, field = column.split(".")
+            key = TABLES[table].primary_key[0]
+            for child, parent in zip(frames[table][key], frames[table][field]):
+                if isinstance(parent, str):
+                    graph.add((table, child), (table, parent))
+        try:
+            graph.prepare()
+        except graphlib.CycleError as error:
+            cycle = error.args[1][::-1]  # graphlib lists it against the edges' direction
+            shown = " -> ".join(f"{table}[{record}]" for table, record in cycle)
+            for step in zip(cycle, cycle[1:]):
+                if step in edges:
+                    yield Finding("relations", edges[step][0], "object_id", f"{name} cannot form a cycle ({shown}): "
+                                  "reverse or remove one of its relations")
 
 
 def _cited_field_exists(frames: Frames) -> Iterator[Finding]:
@@ -546,7 +628,7 @@ COMMITMENTS = Table(
             "counterpart_country_code": optional(CountryCode),
             "meeting_id": optional(reference("meetings", "The meeting or event where it was or is to be made")),
             "part_of_commitment_id": optional(reference("commitments", "The agreement or larger commitment it is part of")),
-            "target_figure_id": optional(reference("figures", "The figure it aims at (its own figures name it back)")),
+            "target_figure_id": optional(reference("figures", "The figure it aims at (that figure lists this commitment among its commitments)")),
             **date_fields("made_date", "When it was made or struck"),
             **date_fields("deadline", "The deadline for meeting it"),
             **NOTE,
@@ -575,7 +657,6 @@ FIGURES = Table(
             "value_as_written": Annotated[text("The number exactly as the text words it; it occurs in the row's evidence"), ExactCopy()],
             "value_basis": optional(choice(ValueBasis, "Whether number is stated as written or normalized from the wording; empty when there is no number")),
             "value_note": optional(text("How number was normalized, or why it is empty")),
-            "commitment_id": optional(reference("commitments", "The commitment the figure belongs to")),
             "meeting_id": optional(reference("meetings", "The meeting or event the figure belongs to")),
             **NOTE,
             **PROVENANCE,
@@ -645,6 +726,7 @@ CLAIMS = Table(
             "modality": choice(Modality, "How sure, and of what kind, the claim is as worded: asserted, expected, likely, planned, possible, hedged or denied"),
             "polarity": choice(Polarity, "Whether the claim affirms or negates what it states"),
             "topic": optional(choice(Topic, "What the claim is about, where one topic fits")),
+            "within_claim_id": optional(reference("claims", "The claim this one is reported inside, where the text nests them ('X said that Y expects ...'): who reports whom")),
             "made_at_meeting_id": optional(reference("meetings", "The event at which the claim was made (a call, remarks, a speech)")),
             **date_fields("made_date", "When the claim was made (not when the article reports it)"),
             **NOTE,
@@ -669,6 +751,7 @@ RELATIONS = Table(
             **record_link("subject", "Table of the subject record", "Primary key of the subject record"),
             "predicate": choice(RelationPredicate, "How the subject relates to the object (closed vocabulary; see the data dictionary)"),
             **record_link("object", "Table of the object record", "Primary key of the object record"),
+            "bearing": optional(choice(Bearing, "For direction_from: the direction in which the subject lies from the object")),
             **date_fields("start_date", "When the relation began, where the text or a reference dates it"),
             **date_fields("end_date", "When the relation ended, where it has"),
             **NOTE,
@@ -679,6 +762,7 @@ RELATIONS = Table(
             "_end_after_start": _ends_not_before_start("start_date", "end_date"),
         },
     ),
+    rules=(_stored_once, _acyclic_predicates),
 )
 
 LIST_ITEMS = Table(
@@ -773,10 +857,29 @@ CITATIONS = Table(
     rules=(_external_values_cite_a_reference, _cited_field_exists, _identifiers_named_by_their_references),
 )
 
+FIGURE_COMMITMENTS = Table(
+    name="figure_commitments",
+    title="Figure commitments",
+    description="The commitments a figure belongs to, one row each: a figure may serve several (one spending target for an old and a new deadline).",
+    primary_key=("figure_commitment_id",),
+    kind=TableKind.LINK,
+    written_in="commitments",
+    link_of=("figures",),
+    model=row_model(
+        "FigureCommitment",
+        {
+            "figure_commitment_id": derived(Annotated[str, Field(min_length=1, description="Stable id: figures/figure/commitment")]),
+            **record_link("record", "Table of the figure (always figures)", "The figure", computed=True),
+            "commitment_id": reference("commitments", "A commitment the figure belongs to"),
+            **NOTE,
+        },
+    ),
+)
+
 CLAIM_SUBJECTS = Table(
     name="claim_subjects",
     title="Claim subjects",
-    description="The records a claim is about: people, meetings, commitments, figures, relations, other claims.",
+    description="The records a claim is about: people, meetings, commitments, figures, relations, other claims; and whether the claim asserts the record (so a relation 'widely regarded' is a reported fact).",
     primary_key=("claim_subject_id",),
     kind=TableKind.LINK,
     written_in="about",
@@ -787,6 +890,7 @@ CLAIM_SUBJECTS = Table(
             "claim_subject_id": derived(Annotated[str, Field(min_length=1, description="Stable id: claims/claim/subject table/subject")]),
             **record_link("record", "Table of the claim (always claims)", "The claim", computed=True),
             **record_link("subject", "Table of the record the claim is about", "Primary key of that record"),
+            "asserts": Annotated[bool, Field(default=False, description="Whether the claim asserts the record itself (a relation, role or commitment that is a fact only as this claim reports it), rather than only speaking of it")],
             **NOTE,
         },
     ),
@@ -795,6 +899,6 @@ CLAIM_SUBJECTS = Table(
 TABLES: dict[str, Table] = {t.name: t for t in (
     ARTICLES, SOURCE_LINES, PEOPLE, PERSON_ROLES, ORGANIZATIONS, LOCATIONS, MEETINGS, MEETING_PARTICIPANTS,
     COMMITMENTS, FIGURES, CLAIMS, RELATIONS, LIST_ITEMS, COMPARISONS, COMPARISON_READINGS, REFERENCES,
-    EVIDENCE, CITATIONS, CLAIM_SUBJECTS,
+    EVIDENCE, CITATIONS, CLAIM_SUBJECTS, FIGURE_COMMITMENTS,
 )}
 declare(TABLES)

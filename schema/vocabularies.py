@@ -104,7 +104,8 @@ class Polarity(Vocabulary):
 
 
 class RelationPredicate(Vocabulary):
-    """A typed link between two records; ``RELATION_DOMAINS`` in tables.py says which tables each joins."""
+    """A typed link between two records; ``PREDICATES`` in tables.py says which tables each joins, and which are
+    symmetric (stored once) or acyclic (never form a cycle)."""
 
     PROTEGE_OF = "protege_of"  # person -> person (mentor)
     RAPPORT_WITH = "rapport_with"  # person <-> person: a close personal relationship
@@ -121,6 +122,19 @@ class RelationPredicate(Vocabulary):
     LOCATED_IN = "located_in"  # location -> location, where the location tree cannot hold it (a vessel at a base)
     DIRECTION_FROM = "direction_from"  # location -> location: lies in a stated direction from it (bearing says which)
     STANDS_FOR = "stands_for"  # location -> organization: the text names the place for the actor ("Washington's calls")
+
+
+class Bearing(Vocabulary):
+    """A compass direction, as the text names it ("southwest of Tokyo")."""
+
+    NORTH = "north"
+    NORTHEAST = "northeast"
+    EAST = "east"
+    SOUTHEAST = "southeast"
+    SOUTH = "south"
+    SOUTHWEST = "southwest"
+    WEST = "west"
+    NORTHWEST = "northwest"
 
 
 class ComparisonKind(Vocabulary):

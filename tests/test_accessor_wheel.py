@@ -30,16 +30,22 @@ PROBE = """
 import json, pickle, sys
 import japan_us_summit as jus
 
+def attempt(read, name):
+    try:
+        return read()
+    except jus.DataFileError as error:
+        errors[name] = str(error)
+
 loaded, errors = {}, {}
-for name in jus.tables():
+for name in attempt(jus.tables, "*") or []:
     try:
         loaded[name] = {backend: jus.load(name, backend=backend) for backend in sys.argv[2].split(",")}
     except jus.DataFileError as error:
         errors[name] = str(error)
 result = jus.verify()
 summary = {
-    "file": jus.__file__, "version": jus.__version__, "parquet": str(jus.path("people")), "errors": errors,
-    "ok": bool(result), "failures": [[check.path, check.problem] for check in result.failures], "report": str(result),
+    "file": jus.__file__, "version": attempt(lambda: jus.__version__, "version"), "parquet": attempt(lambda: str(jus.path("people")), "path"),
+    "errors": errors, "ok": bool(result), "failures": [[check.path, check.problem] for check in result.failures], "report": str(result),
 }
 with open(sys.argv[1] + ".pickle", "wb") as file:
     pickle.dump(loaded, file)
@@ -97,7 +103,7 @@ def test_distributions_ship_the_data_package(built: tuple[Path, Path]):
             assert archive.read(f"japan_us_summit/data/{relative}") == (DATA / relative).read_bytes(), relative
         metadata = archive.read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
         entry_points = archive.read(next(n for n in names if n.endswith(".dist-info/entry_points.txt"))).decode()
-    assert "[console_scripts]\njapan-us-summit = japan_us_summit.cli:main" in entry_points
+    assert "[console_scripts]\njapan-us-summit = japan_us_summit.__main__:main" in entry_points
     assert all(name.startswith("japan_us_summit") for name in names), names
     assert {"japan_us_summit/__main__.py", "japan_us_summit/cli.py", "japan_us_summit/py.typed"} <= set(names)
     assert not any("pipeline/" in n or "tests/" in n for n in names)
@@ -198,9 +204,14 @@ def test_installed_verify_does_not_trust_a_descriptor_changed_with_its_data(inst
     csv.write_bytes(changed)
     descriptor_file.write_text(json.dumps(descriptor), encoding="utf-8")
     try:
-        summary, _ = probe(python, outside, "rehashed")
+        summary, loaded = probe(python, outside, "rehashed")
+        shown = [run([str(script(python)), *command, "people"], cwd=outside) for command in (["show"], ["export"])]
     finally:
         for path, content in originals.items():
             path.write_bytes(content)
     assert not summary["ok"]
-    assert dict(summary["failures"])["csv/people.csv"] == "differs from the sha256 the installer recorded (RECORD)"
+    failures = dict(summary["failures"])
+    assert failures["csv/people.csv"] == failures["datapackage.json"] == "differs from the sha256 the installer recorded (RECORD)"
+    assert loaded == {} and "datapackage.json was changed after installation" in summary["errors"]["*"]
+    for done in shown:  # nothing is served from a descriptor the installer did not write
+        assert done.returncode in (1, 2) and "datapackage.json was changed after installation" in done.stderr and done.stdout == ""

@@ -19,9 +19,11 @@ import pytest
 from forms import web_annotations
 
 from pipeline.publish import publish as publishing
-from pipeline.publish.atomic import clean_leftovers, exchange
+from pipeline.publish import atomic
+from pipeline.publish.atomic import exchange
+from pipeline.publish.journal import recover
 from pipeline.dataset import Dataset, assemble
-from pipeline.publish.publish import UnsafePath, descriptor_of, publish, resource_path, safe_path
+from pipeline.publish.publish import UnsafePath, descriptor_of, journal_of, publish, resource_path, safe_path
 from schema.tables import TABLES
 
 from .conftest import ROOT, copy_project, tree_bytes
@@ -51,7 +53,7 @@ def target(tmp_path: Path) -> Path:
 
 
 def _leftovers(target: Path) -> list[str]:
-    return sorted(p.name for p in target.parent.glob(f".{target.name}-*"))
+    return sorted(p.name for p in target.parent.glob(f".{target.name}[-.]*"))
 
 
 def _fail_on_write(monkeypatch: pytest.MonkeyPatch, failing: int, partial: bool) -> None:
@@ -117,7 +119,7 @@ def test_a_descriptor_write_cut_short_leaves_the_previous_package(dataset, targe
 def _fail_on_rename(monkeypatch: pytest.MonkeyPatch, failing: set[int]) -> None:
     """Make the renames numbered in ``failing`` (1-based, in the order publish makes them) raise; the fallback
     swap (two renames) is forced, as on a system that cannot exchange two folders in one step."""
-    monkeypatch.setattr(publishing, "exchange", lambda first, second: False)
+    monkeypatch.setattr(atomic, "exchange", lambda first, second: False)
     rename, calls = Path.rename, {"count": 0}
 
     def counted(self, destination):
@@ -197,15 +199,16 @@ def test_a_table_name_that_would_escape_is_refused_before_anything_is_written(da
     assert _leftovers(target) == []
 
 
-def test_the_next_build_restores_a_package_left_in_the_staging_folder(dataset, target, monkeypatch):
-    before = tree_bytes(target)
+def test_the_next_build_finishes_a_swap_left_half_done(dataset, target, monkeypatch):
+    """The journal says the new package was complete: the next run swaps it in and removes the old one."""
     _fail_on_rename(monkeypatch, {2, 3})
     with pytest.raises(OSError, match="injected"):
         publish(dataset, target)
     monkeypatch.undo()
-    done = clean_leftovers(target.parent, target)
-    assert tree_bytes(target) == before
-    assert done[0].startswith(f"restored {target.name}/ from .{target.name}-new-")
+    assert recover(journal_of(target)) == f"finished the interrupted build of {target.name}/"
+    fresh = target.parent / "fresh"
+    publish(dataset, fresh)
+    assert tree_bytes(target) == tree_bytes(fresh)
     assert _leftovers(target) == []
 
 

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 
-import pipeline.publish.atomic
+import pipeline.publish.journal
+from pipeline.project import version
 from pipeline.release import data_diff
 from tests.conftest import copy_project, load_build_cli, tree_bytes
 
@@ -32,7 +33,7 @@ def outputs(root: Path) -> dict[str, bytes]:
 
 
 def leftovers(root: Path) -> list[str]:
-    return sorted(p.name for p in root.iterdir() if p.name.startswith(".") and ("-new-" in p.name or ".tmp-" in p.name))
+    return sorted(p.name for p in root.iterdir() if p.name.startswith(".") and ("-new-" in p.name or ".tmp-" in p.name or "journal" in p.name))
 
 
 @pytest.fixture
@@ -42,6 +43,12 @@ def repo(tmp_path: Path) -> Path:
     for args in (["init", "-q"], ["add", "-A"], ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "base"]):
         subprocess.run(["git", *args], cwd=root, check=True, capture_output=True)
     return root
+
+
+def next_minor(root: Path) -> str:
+    """The version a `release minor` makes (a minor step is enough for any change while the major version is 0)."""
+    major, minor, _ = version(root).split(".")
+    return f"{major}.{int(minor) + 1}.0"
 
 
 def stale(root: Path) -> None:
@@ -69,16 +76,16 @@ def test_a_full_disk_during_release_changes_nothing(repo, run_build, monkeypatch
     stale(repo)
     assert run_build(repo, "build")[0] == 0
     before = outputs(repo)
-    real_stage = pipeline.publish.atomic.stage
+    real_stage = pipeline.publish.journal.stage
 
-    def disk_full(path: Path, data):
+    def disk_full(path: Path, data, temporary=None):
         if path.name == "CHANGELOG.md":  # one of the last files release writes
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
-        return real_stage(path, data)
+        return real_stage(path, data, temporary)
 
     cli = load_build_cli()
-    monkeypatch.setattr(cli, "stage", disk_full)
-    code = cli.main(["release", "patch"], root=repo)
+    monkeypatch.setattr(pipeline.publish.journal, "stage", disk_full)
+    code = cli.main(["release", "minor"], root=repo)
     assert code == 1
     assert outputs(repo) == before, "a failed release changed files"
     assert leftovers(repo) == []
@@ -107,16 +114,35 @@ def test_a_second_writer_is_refused_with_a_clear_line(repo, run_build):
     assert "another build or release is running" in err and "Traceback" not in err
 
 
-def test_what_an_interrupted_build_left_is_cleaned_up_and_said(repo, run_build):
-    staging = repo / ".datapackage-new-abc123"
-    staging.mkdir()
-    (repo / "datapackage").rename(staging / "previous")  # as a crash between the two renames of the fallback swap leaves it
-    (repo / ".DATA.md.tmp-xyz").write_text("half", encoding="utf-8")
-    code, _, err = run_build(repo, "build")
+def test_a_journalled_release_is_finished_by_the_next_command(repo, run_build, monkeypatch):
+    """Interrupted after the package was swapped in and before any file was renamed (as a crash would leave it)."""
+    stale(repo)
+    real_finish = pipeline.publish.journal._finish
+    calls = []
+
+    def crash(journal, record):
+        calls.append(journal)
+        if len(calls) == 1:
+            raise SystemExit("killed")  # the journal and the staged files stay, as after a SIGKILL
+        return real_finish(journal, record)
+
+    monkeypatch.setattr(pipeline.publish.journal, "_finish", crash)
+    new, old = next_minor(repo), version(repo)
+    with pytest.raises(SystemExit):
+        run_build(repo, "release", "minor")
+    assert (repo / ".build-journal.json").exists() and version(repo) == old
+    code, _, err = run_build(repo, "validate")
     assert code == 0, err
-    assert "restored datapackage/ from .datapackage-new-abc123, left by an interrupted build" in err
-    assert "removed .DATA.md.tmp-xyz, left by an interrupted write" in err
-    assert leftovers(repo) == [] and (repo / "datapackage" / "datapackage.json").exists()
+    assert err.splitlines()[0] == f"finished the interrupted release {new}"
+    assert version(repo) == new and (repo / "releases" / f"{new}.json").exists()
+    assert leftovers(repo) == []
+
+
+def test_a_journal_that_is_not_one_is_refused_and_left_alone(repo, run_build):
+    (repo / ".build-journal.json").write_text('{"action": "x", "state": "ready", "token": "00000000", "folders": [], "files": ["../../etc/passwd"]}', encoding="utf-8")
+    code, _, err = run_build(repo, "validate")
+    assert code == 1 and "is not a journal this tool wrote" in err and len(err.strip().splitlines()) == 1
+    assert (repo / ".build-journal.json").exists()
 
 
 def test_a_damaged_descriptor_never_blocks_the_build_that_repairs_it(repo, run_build):
@@ -147,7 +173,7 @@ def test_release_outside_git_changes_nothing(tmp_path, run_build):
     stale(root)
     assert run_build(root, "build")[0] == 0
     before = outputs(root)
-    code, _, err = run_build(root, "release", "patch")
+    code, _, err = run_build(root, "release", "minor")
     assert code == 1 and "is not a git repository" in err
     assert outputs(root) == before
 

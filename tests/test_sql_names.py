@@ -38,7 +38,7 @@ def views() -> dict[str, list[str]]:
         "evidence": list(jus.evidence("people", "donald-trump").columns),
         "describe": list(jus.describe("people").columns),
         "claims_about": list(jus.claims_about(first_claimed["subject_table"], first_claimed["subject_id"]).columns),
-        # "facts": list(jus.facts("claims", voice="own").columns),
+        "facts": list(jus.facts("relations").columns),
     }
 
 

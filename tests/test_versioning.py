@@ -38,7 +38,7 @@ def rename_table(d):
 
 
 def change_type(d):
-    field(d, "figures", "value")["type"] = "integer"
+    field(d, "figures", "number")["type"] = "integer"
 
 
 def narrow_constraint(d):
@@ -75,7 +75,7 @@ def change_data_only(d):
 CLASSES = [
     (remove_field, Level.MAJOR, "people: field 'note' removed"),
     (rename_table, Level.MAJOR, "table 'figures' renamed to 'numbers'"),
-    (change_type, Level.MAJOR, "figures.value: type number -> integer"),
+    (change_type, Level.MAJOR, "figures.number: type number -> integer"),
     (narrow_constraint, Level.MAJOR, "people.country_code: 'required' added"),
     (widen_constraint, Level.MINOR, "people.name: maxLength widened"),
     (change_primary_key, Level.MAJOR, "people: primary key ['person_id'] -> ['person_id', 'name']"),

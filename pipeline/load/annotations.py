@@ -206,13 +206,35 @@ def clean_fields(item: WrittenRecord) -> dict[str, Any]:
 
 
 def table_files(root: Path, table: Table) -> list[str]:
-    """Where ``table``'s records are written: ``annotations/<table>.yaml``, then every ``*.yaml`` under
-    ``annotations/<table>/`` (any depth, any grouping), in path order; relative to ``root``."""
+    """Where ``table``'s records are written, and the only files read for it: ``annotations/<table>.yaml``, then
+    every ``*.yaml`` under the folder ``annotations/<table>/`` (any depth, any grouping), in path order; relative
+    to ``root``. Anything else there (a plain file ``annotations/<table>``, a name that is not UTF-8) is not read
+    but reported by ``unknown_files``."""
     single, folder = root / ANNOTATIONS_DIR / f"{table.name}.yaml", root / ANNOTATIONS_DIR / table.name
-    files = [path for path in (single, folder) if path.is_symlink() or path.is_file()]  # a linked folder is refused
-    if folder.is_dir() and not folder.is_symlink():
-        files += sorted(path for path in folder.rglob("*.yaml") if not path.name.startswith("."))
+    files = [single] if single.is_symlink() or single.exists() else []
+    if folder.is_symlink():
+        files.append(folder)  # refused when read: a linked folder could lead out of the project
+    elif folder.is_dir():
+        files += sorted(path for path in folder.rglob("*.yaml") if not _hidden(path.relative_to(folder)) and readable_name(path))
     return [path.relative_to(root).as_posix() for path in files]
+
+
+def readable_name(path: Path) -> bool:
+    """Whether the name of ``path`` is valid UTF-8 (Python keeps the bytes of another as surrogates)."""
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def shown_name(path: str) -> str:
+    """``path`` as text that can always be printed: bytes that are not UTF-8 as ``\\xNN``."""
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def _hidden(relative: Path) -> bool:
+    return any(part.startswith(".") for part in relative.parts)
 
 
 def _refusal(root: Path, relative: str) -> str | None:
@@ -266,22 +288,28 @@ def load_table(root: Path, table: Table) -> tuple[list[WrittenRecord] | None, li
 
 def unknown_files(root: Path, tables: set[str], known: set[str]) -> list[Problem]:
     """Files in annotations/ that nothing reads: anything but ``<table>.yaml``, the ``known`` files, and
-    ``*.yaml`` files inside a ``<table>/`` folder."""
+    ``*.yaml`` files inside a ``<table>/`` folder; and any file whose name is not valid UTF-8."""
     folder = root / ANNOTATIONS_DIR
     expected_names = sorted({f"{name}.yaml" for name in tables} | known)
     problems = []
     for path in sorted(folder.rglob("*") if folder.is_dir() else []):
-        parts = path.relative_to(folder).parts
-        if any(part.startswith(".") for part in parts) or (path.is_dir() and not path.is_symlink()):
+        relative = path.relative_to(folder)
+        parts, shown = relative.parts, shown_name(path.relative_to(root).as_posix())
+        if _hidden(relative) or (path.is_dir() and not path.is_symlink()):
             continue
-        if len(parts) == 1 and (path.name in expected_names or path.name in tables):
+        if not readable_name(path):
+            problems.append(Problem(file=shown, message="nothing reads this file: its name is not valid UTF-8 (rename it, e.g. to plain ASCII)"))
             continue
+        if len(parts) == 1 and (path.name in expected_names or (path.name in tables and path.is_symlink())):
+            continue  # a linked table folder is read, and refused, as one of the table's files
         if len(parts) > 1 and parts[0] in tables and path.suffix == ".yaml":
             continue
-        if len(parts) > 1 and parts[0] in tables:
+        if len(parts) == 1 and path.name in tables:
+            expected = f"a table's records go in {ANNOTATIONS_DIR}/{path.name}.yaml, or in .yaml files in a folder {ANNOTATIONS_DIR}/{path.name}/"
+        elif len(parts) > 1 and parts[0] in tables:
             expected = "expected a .yaml file in a table's folder"
         else:
             alike = expected_names if path.suffix == ".yaml" and len(parts) == 1 else sorted(tables)  # a file for a file, a folder for a folder
             expected = did_you_mean(parts[0], alike) or f"expected one of: {', '.join(expected_names)}, or a folder named for a table"
-        problems.append(Problem(file=path.relative_to(root).as_posix(), message=f"nothing reads this file ({expected})"))
+        problems.append(Problem(file=shown, message=f"nothing reads this file ({expected})"))
     return problems

@@ -30,6 +30,6 @@ def listed(item: WrittenRecord) -> Iterator[tuple[Table, dict[str, Any], Where]]
             entries = ((entry, mapping) for _, entry, mapping in well_formed(annotation_model(link), mappings))
         for entry, mapping in entries:
             values = entry.model_dump()
-            parts = [item.table.name, str(item.record_id), *(str(v) for k, v in values.items() if v is not None and k != "note")]
+            parts = [item.table.name, str(item.record_id), *(v for k, v in values.items() if isinstance(v, str) and k != "note")]  # its text values: a flag is no part of its identity
             row = {link.primary_key[0]: "/".join(parts), table_column: item.table.name, key_column: item.record_id} | values
             yield link, row, Where(item.file, mapping.line, item.record_id, mapping.key_lines)

@@ -3,7 +3,7 @@
 ``stage`` writes the new content to a temporary sibling and syncs it (this is where a full disk or a
 missing permission shows, before anything has changed); ``commit`` renames every staged file over its
 target, which the file system does atomically, and syncs the folders. A crash leaves each target either
-old or new; the leftover temporary files (``.<name>.tmp-*``) are removed by ``clean_leftovers``.
+old or new. A change of several files is journalled (``journal``), so that the next run can finish it.
 """
 
 from __future__ import annotations
@@ -12,17 +12,15 @@ import contextlib
 import ctypes
 import ctypes.util
 import os
-import shutil
 import sys
 import tempfile
 from pathlib import Path
 
 TEMP_MARK = ".tmp-"
-STAGING_PREFIX = "-new-"  # staging folders of a package swap: .<target>-new-XXXX
 RENAME_EXCHANGE = 2  # linux/fs.h
 
 
-def _sync_folder(folder: Path) -> None:
+def sync_folder(folder: Path) -> None:
     if os.name == "posix":
         descriptor = os.open(folder, os.O_RDONLY)
         try:
@@ -31,10 +29,14 @@ def _sync_folder(folder: Path) -> None:
             os.close(descriptor)
 
 
-def stage(path: Path, data: bytes | str) -> Path:
-    """Write ``data`` to a synced temporary sibling of ``path`` and return it; nothing at ``path`` changes yet."""
+def stage(path: Path, data: bytes | str, temporary: Path | None = None) -> Path:
+    """Write ``data`` to a synced temporary sibling of ``path`` (``temporary``, else a fresh name) and return
+    it; nothing at ``path`` changes yet."""
     raw = data.encode("utf-8") if isinstance(data, str) else data
-    handle, name = tempfile.mkstemp(prefix=f".{path.name}{TEMP_MARK}", dir=path.parent)
+    if temporary is None:
+        handle, name = tempfile.mkstemp(prefix=f".{path.name}{TEMP_MARK}", dir=path.parent)
+    else:
+        handle, name = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), str(temporary)
     try:
         with os.fdopen(handle, "wb") as file:
             file.write(raw)
@@ -62,7 +64,7 @@ def commit(staged: list[tuple[Path, Path]]) -> None:
     for temporary, target in staged:
         os.replace(temporary, target)
     for folder in dict.fromkeys(target.parent for _, target in staged):
-        _sync_folder(folder)
+        sync_folder(folder)
 
 
 def discard(staged: list[tuple[Path, Path]]) -> None:
@@ -71,9 +73,11 @@ def discard(staged: list[tuple[Path, Path]]) -> None:
             temporary.unlink()
 
 
-def write_atomic(path: Path, data: bytes | str) -> None:
-    """Replace ``path`` by ``data`` in one step: readers and crashes see the old file or the new one, never a part."""
-    commit([(stage(path, data), path)])
+def write_atomic(path: Path, data: bytes | str, fixed: bool = False) -> None:
+    """Replace ``path`` by ``data`` in one step: readers and crashes see the old file or the new one, never a part.
+    With ``fixed``, the temporary file is ``.<name>.tmp-journal``, a name a crash can be recovered from."""
+    temporary = path.parent / f".{path.name}{TEMP_MARK}journal" if fixed else None
+    commit([(stage(path, data, temporary), path)])
 
 
 def exchange(first: Path, second: Path) -> bool:
@@ -86,7 +90,7 @@ def exchange(first: Path, second: Path) -> bool:
         return False
     at_fdcwd = -100
     if renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), RENAME_EXCHANGE) == 0:
-        _sync_folder(first.parent)
+        sync_folder(first.parent)
         return True
     error = ctypes.get_errno()
     if error in (22, 38, 95):  # EINVAL, ENOSYS, EOPNOTSUPP: this file system or kernel cannot exchange
@@ -94,21 +98,18 @@ def exchange(first: Path, second: Path) -> bool:
     raise OSError(error, os.strerror(error), str(second))
 
 
-def clean_leftovers(folder: Path, package: Path) -> list[str]:
-    """Remove what an interrupted write left in ``folder``: temporary files, and staging folders of ``package``.
-
-    A staging folder that still holds the previous package while ``package`` is missing is moved back first.
-    Returns a line per thing done, for the command to print.
-    """
-    done = []
-    for path in sorted(folder.glob(f".{package.name}{STAGING_PREFIX}*")):
-        previous = path / "previous"
-        if not package.exists() and previous.is_dir():
-            previous.rename(package)
-            done.append(f"restored {package.name}/ from {path.name}, left by an interrupted build")
-        shutil.rmtree(path, ignore_errors=True)
-        done.append(f"removed {path.name}, left by an interrupted build")
-    for path in sorted(p for p in folder.glob(f".*{TEMP_MARK}*") if p.is_file()):
-        path.unlink(missing_ok=True)
-        done.append(f"removed {path.name}, left by an interrupted write")
-    return done
+def swap_in(new: Path, target: Path, aside: Path) -> None:
+    """Put folder ``new`` at ``target``. On Linux the two are exchanged in one step (``new`` then holds the
+    previous folder); elsewhere the previous folder is moved to ``aside`` first, and moved back if ``new``
+    cannot be moved in."""
+    if target.exists() and exchange(new, target):
+        return
+    if target.exists():
+        target.rename(aside)
+    try:
+        new.rename(target)
+    except BaseException:
+        if aside.exists() and not target.exists():
+            aside.rename(target)
+        raise
+    sync_folder(target.parent)

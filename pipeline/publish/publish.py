@@ -5,8 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
-import tempfile
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -23,7 +21,7 @@ from forms import web_annotations
 from schema.table import TableKind, table_of_kind
 from schema.tables import TABLES
 
-from pipeline.publish.atomic import STAGING_PREFIX, exchange
+from pipeline.publish.journal import Change, journal_of
 from pipeline.dataset import Dataset
 
 DATAPACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
@@ -131,28 +129,18 @@ def descriptor_of(folder: Path) -> dict[str, Any]:
 
 
 def publish(dataset: Dataset, target: Path) -> None:
-    """Build beside ``target`` and swap it in; on any failure ``target`` is left as it was.
+    """Build beside ``target`` and swap it in, journalled (``journal.Change``): on a failure before the swap
+    ``target`` is left as it was, and after a crash ``journal.recover`` finishes or undoes the swap.
 
     On Linux the new and the old package are exchanged in one atomic step, so a reader never finds the
-    folder missing. Elsewhere (or on a file system that cannot exchange) the previous package is moved into
-    the staging folder and the new one renamed in; the staging folder is removed only once ``target``
-    holds a complete package again: if even restoring fails, the previous package survives there, and
-    the next build restores it (``atomic.clean_leftovers``).
+    folder missing; elsewhere the previous package is moved aside first.
     """
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}{STAGING_PREFIX}", dir=target.parent))
-    previous = staging / "previous"
+    change = Change(journal_of(target), f"build of {target.name}/")
+    change.begin({target: DESCRIPTOR}, [])
     try:
-        write_package(dataset, staging / "package")
-        if target.exists() and exchange(staging / "package", target):
-            return
-        if target.exists():
-            target.rename(previous)
-        try:
-            (staging / "package").rename(target)
-        except BaseException:
-            if previous.exists():
-                previous.rename(target)
-            raise
-    finally:
-        if target.exists() or not previous.exists():
-            shutil.rmtree(staging, ignore_errors=True)
+        write_package(dataset, change.new(target))
+        change.ready()
+    except BaseException:
+        change.abandon()
+        raise
+    change.apply()

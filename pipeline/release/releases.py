@@ -8,9 +8,10 @@ import re
 from pathlib import Path
 from typing import Any
 
+import yaml
 from packaging.version import InvalidVersion, Version
 
-from pipeline.problems import Problem
+from pipeline.problems import Problem, UnreadableFile, read_text
 from pipeline.project import DESCRIPTOR, PACKAGE_DIR, version
 from pipeline.release.schema_changes import Level
 
@@ -61,8 +62,8 @@ def bump_level(old: str, new: str) -> Level:
     return Level.NONE
 
 
-class ReleaseError(Exception):
-    """The release history cannot be read; the message names the file and what to do."""
+class ReleaseError(UnreadableFile):
+    """The release history cannot be read; the problem names the file and what to do."""
 
 
 def last_release(root: Path) -> tuple[str, dict[str, Any]] | None:
@@ -72,37 +73,51 @@ def last_release(root: Path) -> tuple[str, dict[str, Any]] | None:
     if not snapshots:
         return None
     _, path = snapshots[-1]
+    shown_as = f"{RELEASES_DIR}/{path.name}"
     try:
-        return path.stem, json.loads(path.read_text(encoding="utf-8"))
+        return path.stem, json.loads(read_text(path, shown_as))
     except ValueError as error:
-        raise ReleaseError(f"{RELEASES_DIR}/{path.name} is not a readable release snapshot ({error}); restore it from git") from None
+        raise ReleaseError(Problem(file=shown_as, message=f"is not a readable release snapshot ({error}); restore it from git")) from None
 
 
 def changelog_version(root: Path) -> str | None:
-    match = _ENTRY.search((root / CHANGELOG).read_text(encoding="utf-8"))
+    match = _ENTRY.search(read_text(root / CHANGELOG, CHANGELOG))
     return match.group("version") if match else None
 
 
 def changelog_date(root: Path, release: str) -> str | None:
     """The date of ``release``'s CHANGELOG entry (``## [X.Y.Z] - YYYY-MM-DD``), if it has one."""
-    match = re.search(rf"^## \[{re.escape(release)}\] - (\d{{4}}-\d{{2}}-\d{{2}})\b", (root / CHANGELOG).read_text(encoding="utf-8"), re.M)
+    match = re.search(rf"^## \[{re.escape(release)}\] - (\d{{4}}-\d{{2}}-\d{{2}})\b", read_text(root / CHANGELOG, CHANGELOG), re.M)
     return match.group(1) if match else None
 
 
-def _citation_value(text: str, key: str) -> str | None:
-    """A top-level scalar of CITATION.cff, unquoted."""
-    match = re.search(rf"^{key}: *(.*?) *$", text, re.M)
-    return match.group(1).strip("\"'") if match else None
+def citation(root: Path) -> dict[str, Any]:
+    """CITATION.cff parsed as the YAML it is (so a comment after a value is a comment)."""
+    try:
+        parsed = yaml.safe_load(read_text(root / CITATION, CITATION))
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        raise UnreadableFile(Problem(file=CITATION, line=mark.line + 1 if mark else None,
+                                     message=f"is not valid YAML ({getattr(error, 'problem', None) or error}); fix it, or restore it from git")) from None
+    if not isinstance(parsed, dict):
+        raise UnreadableFile(Problem(file=CITATION, message="is not a YAML mapping of keys (expected cff-version:, title:, version: ...)"))
+    return parsed
+
+
+def _citation_value(document: dict[str, Any], key: str) -> str | None:
+    """A top-level scalar of CITATION.cff as text (a date as YYYY-MM-DD)."""
+    value = document.get(key)
+    return None if value is None or isinstance(value, (dict, list)) else str(value)
 
 
 def citation_problems(root: Path, current: str) -> list[Problem]:
     """CITATION.cff's version and date-released against pyproject.toml and the CHANGELOG entry of that version."""
-    text, problems = (root / CITATION).read_text(encoding="utf-8"), []
-    cited = _citation_value(text, "version")
+    document, problems = citation(root), []
+    cited = _citation_value(document, "version")
     if cited != current:
         problems.append(Problem(file=CITATION, message=
                                 f"version is {cited or 'missing'}, but pyproject.toml [project].version is {current} (expected the same; `release` keeps them in step)"))
-    released_on, dated = _citation_value(text, "date-released"), changelog_date(root, current)
+    released_on, dated = _citation_value(document, "date-released"), changelog_date(root, current)
     if dated is not None and released_on != dated:
         problems.append(Problem(file=CITATION, message=
                                 f"date-released is {released_on or 'missing'}, but {CHANGELOG} dates {current} {dated} (expected the same; `release` keeps them in step)"))
@@ -110,7 +125,15 @@ def citation_problems(root: Path, current: str) -> list[Problem]:
 
 
 def version_problems(root: Path) -> list[Problem]:
-    """The version in pyproject.toml against the CHANGELOG, the built descriptor, CITATION.cff and the last release."""
+    """The version in pyproject.toml against the CHANGELOG, the built descriptor, CITATION.cff and the last
+    release; a file among them that cannot be read is a problem too."""
+    try:
+        return _version_problems(root)
+    except UnreadableFile as error:
+        return [error.problem]
+
+
+def _version_problems(root: Path) -> list[Problem]:
     current, problems = version(root), []
     if not _SEMVER.match(current):
         return [Problem(file="pyproject.toml", message=f"[project].version {current!r} is not MAJOR.MINOR.PATCH (expected e.g. 0.2.0)")]
@@ -140,23 +163,37 @@ def versioned_pyproject(root: Path, new: str) -> str:
     """pyproject.toml with ``new`` as the version (the one place the version lives), formatting kept."""
     import tomlkit  # imported here: only a release needs it
 
-    document = tomlkit.parse((root / "pyproject.toml").read_text(encoding="utf-8"))
+    document = tomlkit.parse(read_text(root / "pyproject.toml", "pyproject.toml"))
     document["project"]["version"] = new
     return tomlkit.dumps(document)
 
 
+def _scalar(key: str) -> re.Pattern[str]:
+    """A top-level ``key: value`` line of CITATION.cff, the value (plain or quoted) apart from a comment after it."""
+    return re.compile(rf"""^{re.escape(key)}:[ \t]*(?P<value>"[^"\n]*"|'[^'\n]*'|[^#\n]*?)(?P<rest>[ \t]+#[^\n]*)?[ \t]*$""", re.M)
+
+
 def versioned_citation(root: Path, new: str, today: dt.date) -> str:
-    """CITATION.cff with ``new`` as its version and ``today`` as its release date."""
-    text = (root / CITATION).read_text(encoding="utf-8")
-    text = re.sub(r"^version: .*$", f"version: {new}", text, count=1, flags=re.M)
-    if re.search(r"^date-released: ", text, re.M):
-        return re.sub(r"^date-released: .*$", f'date-released: "{today.isoformat()}"', text, count=1, flags=re.M)
-    return re.sub(r"^(version: .*)$", rf'\1\ndate-released: "{today.isoformat()}"', text, count=1, flags=re.M)
+    """CITATION.cff with ``new`` as its version and ``today`` as its release date, comments and layout kept."""
+    text = read_text(root / CITATION, CITATION)
+    citation(root)  # refuse a file that is not YAML before changing it
+    if not _scalar("version").search(text):
+        raise ReleaseError(Problem(file=CITATION, message="has no top-level version: line to update (expected e.g. version: 0.2.1)"))
+    text = _scalar("version").sub(lambda m: f"version: {new}{m['rest'] or ''}", text, count=1)
+    released = f'date-released: "{today.isoformat()}"'
+    if _scalar("date-released").search(text):
+        text = _scalar("date-released").sub(lambda m: f"{released}{m['rest'] or ''}", text, count=1)
+    else:
+        text = _scalar("version").sub(lambda m: f"{m[0]}\n{released}", text, count=1)
+    written = yaml.safe_load(text)
+    if str(written.get("version")) != new or str(written.get("date-released")) != today.isoformat():
+        raise ReleaseError(Problem(file=CITATION, message="its version or date-released could not be updated in place; set them by hand"))
+    return text
 
 
 def dated_changelog(root: Path, new: str, summary: str, today: dt.date) -> str:
     """CHANGELOG.md with the new version's entry dated (an existing one, else the [Unreleased] section, else a new one) and the data summary added."""
-    text = (root / CHANGELOG).read_text(encoding="utf-8")
+    text = read_text(root / CHANGELOG, CHANGELOG)
     heading = f"## [{new}] - {today.isoformat()}"
     body = f"\n\n### Data changes since the last release\n\n```\n{summary.rstrip()}\n```\n"
     unreleased = re.search(rf"^## \[(?:Unreleased|{re.escape(new)})\][^\n]*\n", text, re.M)

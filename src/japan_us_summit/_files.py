@@ -19,19 +19,21 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import metadata, resources
+from importlib import resources
 from pathlib import Path, PurePosixPath
-from typing import Any
-from urllib.parse import urlparse
-from urllib.request import url2pathname
+from typing import Any, TypeVar
 
 from ._errors import REINSTALL, DataFileError, UnknownTableError, UnsafePathError
 from ._layout import DESCRIPTOR, FORMATS, PACKAGE_DIR, is_plain_relative
 from ._suggest import did_you_mean
 
 DISTRIBUTION = "japan-us-summit"
+CONSISTENT_TRIES = 5
+Stamp = tuple[int, int, int]
+T = TypeVar("T")
 
 
 def data_folder() -> Path:
@@ -56,6 +58,10 @@ def _running_checkout() -> Path | None:
 
 def _editable_checkout() -> Path | None:
     """The project folder of an editable install, from its PEP 610 ``direct_url.json``."""
+    from importlib import metadata  # imported on use (slow to import): `import japan_us_summit` stays quick
+    from urllib.parse import urlparse
+    from urllib.request import url2pathname
+
     try:
         text = metadata.distribution(DISTRIBUTION).read_text("direct_url.json")
     except metadata.PackageNotFoundError:
@@ -111,32 +117,54 @@ class DataPackage:
 
     def __init__(self, folder: Path) -> None:
         self.folder = Path(folder)
-        self._descriptor: tuple[tuple[int, int], dict[str, Any]] | None = None
-        self._verified: set[tuple[str, tuple[int, int], str]] = set()  # (path, (size, mtime), hash) checked already
+        self._descriptor: tuple[Stamp, dict[str, Any], str | None] | None = None  # (stamp, parsed, RECORD mismatch)
+        self._verified: set[tuple[str, Stamp, str]] = set()  # (path, stamp, hash) checked already
 
     @property
     def descriptor(self) -> dict[str, Any]:
-        """The parsed ``datapackage.json``, read again whenever the file changes (a rebuilt package)."""
+        """The parsed ``datapackage.json``, checked against the installer's RECORD, and read again whenever the
+        file changes (a rebuilt package)."""
+        _, parsed, problem = self._load()
+        if problem is not None:
+            raise DataFileError(f"{self.folder / DESCRIPTOR} was changed after installation: it {problem}. {REINSTALL}")
+        return parsed
+
+    def _load(self) -> tuple[Stamp, dict[str, Any], str | None]:
         path = self.folder / DESCRIPTOR
         try:
             stamp = _stamp(path)
+            if self._descriptor is None or self._descriptor[0] != stamp:
+                data = path.read_bytes()
+                parsed = json.loads(data.decode("utf-8"))
+                problem = _shape_problem(parsed)
+                if problem is not None:
+                    raise DataFileError(f"{path} is malformed: {problem}. {REINSTALL}")
+                self._descriptor = (stamp, parsed, _record_mismatch(self.folder, DESCRIPTOR, data))
+                self._verified.clear()
         except FileNotFoundError:
             raise DataFileError(f"{path} is missing. {REINSTALL}") from None
         except OSError as error:
+            if isinstance(error, DataFileError):
+                raise
             raise DataFileError(f"{path} cannot be read ({error.strerror}). {REINSTALL}") from None
-        if self._descriptor is None or self._descriptor[0] != stamp:
+        except ValueError as error:
+            raise DataFileError(f"{path} cannot be read ({error}). {REINSTALL}") from None
+        return self._descriptor
+
+    def consistently(self, read: Callable[[], T]) -> T:
+        """``read()``, made again when the package was rebuilt while it ran (its descriptor changed), so that all
+        it read comes from one version of the package."""
+        for _ in range(CONSISTENT_TRIES):
+            before = self._load()[0]
             try:
-                parsed = json.loads(path.read_text(encoding="utf-8"))
-            except FileNotFoundError:
-                raise DataFileError(f"{path} is missing. {REINSTALL}") from None
-            except (OSError, ValueError) as error:
-                raise DataFileError(f"{path} cannot be read ({error}). {REINSTALL}") from None
-            problem = _shape_problem(parsed)
-            if problem is not None:
-                raise DataFileError(f"{path} is malformed: {problem}. {REINSTALL}")
-            self._descriptor = (stamp, parsed)
-            self._verified.clear()
-        return self._descriptor[1]
+                result = read()
+            except DataFileError:
+                if self._load()[0] == before:
+                    raise
+                continue
+            if self._load()[0] == before:
+                return result
+        raise DataFileError(f"{self.folder} changed during {CONSISTENT_TRIES} reads in a row (is a build running?); try again once it is done")
 
     def tables(self) -> list[str]:
         """Names of the tabular resources, in descriptor order."""
@@ -182,8 +210,8 @@ class DataPackage:
         return path
 
     def read(self, resource: dict[str, Any]) -> bytes:
-        """The bytes of ``resource``'s file, checked against the descriptor's size and hash once per process
-        (again only when the file's size or modification time changes)."""
+        """The bytes of ``resource``'s file, checked against the descriptor's size and hash and the installer's
+        RECORD once per process (again only when the file changes)."""
         path = self.file(resource)
         try:
             stamp = _stamp(path)
@@ -194,21 +222,24 @@ class DataPackage:
             raise DataFileError(f"{path} cannot be read ({error.strerror}). {REINSTALL}") from None
         checked = (str(path), stamp, str(resource.get("hash")))
         if checked not in self._verified:
-            problem = _mismatch(resource, data)
+            problem = hash_mismatch(resource, data) or _record_mismatch(self.folder, resource["path"], data)
             if problem is not None:
                 raise DataFileError(f"{path} is corrupted: {problem}. {REINSTALL}")
             self._verified.add(checked)
         return data
 
     def verify(self) -> Verification:
-        """Check every file the descriptor lists against its ``bytes`` and ``hash``."""
-        return Verification(self.folder, tuple(self._check(resource) for resource in self.descriptor["resources"]))
+        """Check the descriptor against the installer's RECORD, and every file it lists against its ``bytes`` and
+        ``hash`` and RECORD."""
+        _, parsed, problem = self._load()
+        described = [FileCheck(DESCRIPTOR, DESCRIPTOR, problem)] if _recorded(self.folder, DESCRIPTOR) else []
+        return Verification(self.folder, (*described, *(self._check(resource) for resource in parsed["resources"])))
 
     def _check(self, resource: dict[str, Any]) -> FileCheck:
         path = self.file(resource)
         try:
             data = path.read_bytes()
-            problem = _mismatch(resource, data) or _record_mismatch(self.folder, resource["path"], data)
+            problem = hash_mismatch(resource, data) or _record_mismatch(self.folder, resource["path"], data)
         except FileNotFoundError:
             problem = "missing"
         except OSError as error:
@@ -247,7 +278,7 @@ def _record_mismatch(folder: Path, relative: str, data: bytes) -> str | None:
     This is what keeps ``verify()`` from trusting a descriptor that was changed together with the data. An
     editable install records no data files, so there it has nothing to compare with.
     """
-    recorded = _recorded_hashes().get((folder.resolve() / relative).as_posix())
+    recorded = _recorded(folder, relative)
     if recorded is None:
         return None
     algorithm, digest = recorded
@@ -255,9 +286,16 @@ def _record_mismatch(folder: Path, relative: str, data: bytes) -> str | None:
     return None if actual == digest else f"differs from the {algorithm} the installer recorded (RECORD)"
 
 
+def _recorded(folder: Path, relative: str) -> tuple[str, str] | None:
+    """The (algorithm, digest) the installer recorded for ``folder/relative``, if it recorded one."""
+    return _recorded_hashes().get((folder.resolve() / relative).as_posix())
+
+
 @lru_cache(maxsize=1)
 def _recorded_hashes() -> dict[str, tuple[str, str]]:
     """Absolute path -> (algorithm, digest) for every installed file of the distribution that RECORD hashes."""
+    from importlib import metadata
+
     try:
         distribution = metadata.distribution(DISTRIBUTION)
     except metadata.PackageNotFoundError:
@@ -269,13 +307,13 @@ def _recorded_hashes() -> dict[str, tuple[str, str]]:
     }
 
 
-def _stamp(path: Path) -> tuple[int, int]:
-    """The size and modification time of ``path``: what changes when a build replaces it."""
+def _stamp(path: Path) -> Stamp:
+    """The inode, size and modification time of ``path``: what changes when a build replaces it."""
     status = path.stat()
-    return status.st_size, status.st_mtime_ns
+    return status.st_ino, status.st_size, status.st_mtime_ns
 
 
-def _mismatch(resource: dict[str, Any], data: bytes) -> str | None:
+def hash_mismatch(resource: dict[str, Any], data: bytes) -> str | None:
     """How ``data`` differs from the size and hash the descriptor records, or None."""
     expected_bytes, expected_hash = resource.get("bytes"), resource.get("hash")
     if expected_hash is None:

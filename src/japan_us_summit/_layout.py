@@ -7,8 +7,10 @@ which pandas dtypes the Arrow types become.
 from __future__ import annotations
 
 from pathlib import PurePosixPath, PureWindowsPath
+from typing import TYPE_CHECKING
 
-import pyarrow as pa
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 PACKAGE_DIR = "datapackage"  # the checkout's folder; a wheel ships it as japan_us_summit/data
 DESCRIPTOR = "datapackage.json"
@@ -40,6 +42,7 @@ def is_plain_relative(path: str) -> bool:
 def pandas_types() -> dict[pa.DataType, object]:
     """Arrow type -> pandas dtype: nullable extension types, and dates as Arrow dates."""
     import pandas as pd  # imported on use, so arrow and polars users do not pay for it
+    import pyarrow as pa
 
     return {
         pa.string(): pd.StringDtype(),

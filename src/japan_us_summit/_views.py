@@ -55,3 +55,55 @@ def comparisons(package: DataPackage) -> Any:
         own = own.rename(columns={"reading": f"reading_{name}", "recorded": f"recorded_{name}"})
         frame = frame.merge(own, on="comparison_id", how="left")
     return frame.astype({c: pd.StringDtype() for c in frame.columns if c.startswith("reading_")})
+
+
+VOICES = ("article", "reported")
+
+
+def _claimant(kind: str, person: Any, organization: Any, description: Any) -> str:
+    who = next((str(v) for v in (person, organization, description) if isinstance(v, str)), None)
+    return f"{kind} ({who})" if who else kind
+
+
+def facts(package: DataPackage, table: str, voice: str | None) -> Any:
+    """The records of ``table`` with the voice that asserts each: ``article`` when the article states it (no claim
+    asserts it, or a claim in the article's own voice does), ``reported`` when only claims of others assert it."""
+    import pandas as pd
+
+    if voice is not None and voice not in VOICES:
+        raise ValueError(f"voice must be one of {', '.join(VOICES)} or None (got {voice!r})")
+    package.resource(table)
+    key = package.primary_key(table)
+    if len(key) != 1:
+        raise UnknownTableError(f"Table {table!r} has a compound key ({', '.join(key)}); facts are records with one id.")
+    records, claims, subjects = load(package, table), load(package, "claims"), load(package, "claim_subjects")
+    within = {c: w for c, w in zip(claims["claim_id"], claims["within_claim_id"]) if isinstance(w, str)}
+    kinds = dict(zip(claims["claim_id"], claims["claimant_kind"]))
+    who = {c: _claimant(*row) for c, *row in zip(claims["claim_id"], claims["claimant_kind"], claims["claimant_person_id"],
+                                                  claims["claimant_organization_id"], claims["claimant_description"])}
+
+    def chain(claim: str) -> str:
+        """Who reports whom, outermost first (the check refuses cycles, so the walk ends)."""
+        steps = [claim]
+        while steps[-1] in within:
+            steps.append(within[steps[-1]])
+        return " > ".join(who[step] for step in reversed(steps))
+
+    asserted = subjects[(subjects["subject_table"] == table) & subjects["asserts"].fillna(False).astype(bool)]
+    by: dict[str, list[str]] = {}
+    for record, claim in zip(asserted["subject_id"], asserted["record_id"]):
+        by.setdefault(record, []).append(claim)
+    rows = []
+    for record in records[key[0]]:
+        asserting = sorted(by.get(record, []))
+        own = [record] if table == "claims" else []
+        speakers = own or asserting
+        reported = [c for c in speakers if kinds[c] != "article_voice"]
+        is_reported = bool(speakers) and len(reported) == len(speakers)
+        rows.append({"voice": VOICES[is_reported], "asserted_by": "; ".join(asserting) or None,
+                     "attribution": "; ".join(chain(c) for c in reported) if is_reported else None})
+    extra = pd.DataFrame(rows, index=records.index).astype({"voice": pd.StringDtype(), "asserted_by": pd.StringDtype(), "attribution": pd.StringDtype()})
+    frame = pd.concat([records, extra], axis=1)
+    if voice is not None:
+        frame = frame[frame["voice"] == voice]
+    return frame.reset_index(drop=True)

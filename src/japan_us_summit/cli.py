@@ -42,8 +42,14 @@ class Commands(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except KeyboardInterrupt:
+            raise Interrupted from None  # past click, which would print a blank line and "Aborted!"
         except (OSError, LookupError, ValueError, jus.MissingBackendError) as error:
             raise Failure(_message(error)) from None
+
+
+class Interrupted(Exception):
+    """Ctrl-C during a command."""
 
 
 class TableName(click.ParamType):
@@ -362,7 +368,8 @@ def _aligned(header: Iterable[str], rows: Iterable[Iterable[Any]]) -> Iterator[s
 
 
 def main() -> None:
-    """The console script: run the command line, ending quietly if the reader of its output goes away.
+    """The console script: run the command line, ending quietly if the reader of its output goes away, and in one
+    line with exit status 130 on Ctrl-C (``__main__`` catches one that comes while this module is imported).
 
     It ends with ``os._exit`` once its output is flushed: pyarrow's thread pools can abort the interpreter's
     own shutdown ("terminate called without an active exception", exit status 134, about one run in a
@@ -370,11 +377,22 @@ def main() -> None:
     """
     if hasattr(signal, "SIGPIPE"):
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `... | head` ends the command like any Unix tool
+    if sys.stdout is None:  # started with standard output closed (`>&-`)
+        os.write(2, b"error: standard output is closed; give the command somewhere to write to (e.g. > file)\n")
+        os._exit(1)
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # from here a Ctrl-C unwinds: a half-written -o file is removed
     status = 0
     try:
         cli.main(prog_name="japan-us-summit")
     except SystemExit as done:  # click's standalone mode ends every run this way
         status = done.code if isinstance(done.code, int) else 0 if done.code is None else 1
-    sys.stdout.flush()
+    except (Interrupted, KeyboardInterrupt):
+        click.echo("interrupted", err=True)
+        status = 130
+    try:
+        sys.stdout.flush()
+    except OSError as error:
+        click.echo(f"error: cannot write to standard output ({error.strerror})", err=True)
+        status = status or 1
     sys.stderr.flush()
     os._exit(status)
