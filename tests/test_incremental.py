@@ -1,4 +1,4 @@
-"""Annotations split across files, the per-file cache, and parallel work: none of them changes a result."""
+"""Annotations split across files, the persistent state, and parallel work: none of them changes a result."""
 
 from __future__ import annotations
 
@@ -86,17 +86,24 @@ def test_the_cache_follows_the_code_the_sources_and_its_own_damage(project, run_
     assert run_build(project, "validate")[0] == 0
     computed = _computed(monkeypatch)
     annotation_files = sorted(p.relative_to(project).as_posix() for p in (project / "annotations").rglob("*.yaml"))  # split files too
+    record_files = [f for f in annotation_files if Path(f).stem not in {"articles", "no_fact_sentences"}]
 
-    entry = next((project / CACHE_DIR).iterdir())
-    entry.write_bytes(b"not a pickle")
+    entry = max((p for p in (project / CACHE_DIR).iterdir() if p.suffix == ".arrow"), key=lambda p: p.stat().st_size)
+    data = bytearray(entry.read_bytes())
+    data[len(data) // 2] ^= 1  # one bit flipped, the file still parses as Arrow
+    entry.write_bytes(bytes(data))
     assert run_build(project, "validate")[0] == 0
-    assert len(computed) == 1  # the damaged entry is computed again, the others are read
+    assert sorted(computed) == record_files  # a damaged state is not trusted: every file is computed again
     computed.clear()
+    assert run_build(project, "validate")[0] == 0
+    assert computed == []  # and the state written instead is whole
+    written = set((project / CACHE_DIR).iterdir())
 
     monkeypatch.setattr(incremental, "code_fingerprint", lambda: "another version of the code")
     assert run_build(project, "validate")[0] == 0
-    assert sorted(computed) == [f for f in annotation_files if Path(f).stem not in {"articles", "no_fact_sentences"}]
-    assert len(list((project / CACHE_DIR).iterdir())) == len(computed)  # entries of the old code are pruned
+    assert sorted(computed) == record_files
+    remaining = set((project / CACHE_DIR).iterdir())
+    assert len(remaining) == len(written) and not remaining & (written - {project / CACHE_DIR / "state.json"})  # the old state is pruned
     computed.clear()
 
     source = next((project / "sources").glob("000_*.txt"))
@@ -140,3 +147,19 @@ def jus_rows() -> dict[str, int]:
     import japan_us_summit as jus
 
     return {name: jus.load(name, backend="arrow").num_rows for name in jus.tables()}
+
+
+def test_the_table_levels_run_again_only_when_their_inputs_change(project, run_build, monkeypatch):
+    import pipeline.dataset as dataset
+
+    checked = []
+    original = dataset._check_tables
+    monkeypatch.setattr(dataset, "_check_tables", lambda *args: (checked.append(1), original(*args)))
+    people = project / "annotations" / "people.yaml"
+    people.write_text(people.read_text(encoding="utf-8").replace("person_id: donald-trump", "person_id: donald-trumpp", 1), encoding="utf-8")
+    first = run_build(project, "validate")
+    assert first[0] == 1 and "does not resolve" in first[2] and checked == [1]
+    assert run_build(project, "validate") == first and checked == [1]  # nothing changed: the stored findings
+    (project / "annotations" / "meetings.yaml").write_bytes((project / "annotations" / "meetings.yaml").read_bytes() + b"# note\n")
+    assert run_build(project, "validate") == first and checked == [1, 1]
+    assert run_build(project, "--no-cache", "validate") == first

@@ -21,7 +21,8 @@ from schema.vocabularies import Vocabulary
 
 JSON_KINDS = {"string": "string", "integer": "integer", "number": "number", "boolean": "boolean"}
 ARROW_KINDS = {pa.string(): "string", pa.int64(): "integer", pa.float64(): "number", pa.bool_(): "boolean", pa.date32(): "date"}
-PANDERA_KINDS = {"string": "string", "Int64": "integer", "Float64": "number", "boolean": "boolean", "date32": "date"}
+PANDERA_KINDS = {"string": "string", "Int64": "integer", "Float64": "number", "boolean": "boolean", "date32": "date",
+                 "String": "string", "Boolean": "boolean", "Date": "date"}  # pandas dtypes, then polars'
 
 
 def from_pydantic(model) -> dict[str, dict]:
@@ -125,11 +126,12 @@ def test_arrow_form_agrees_with_pydantic(name):
     assert generated == subset(from_pydantic(table.model), keys)
 
 
+@pytest.mark.parametrize("backend", ["pandas", "polars"])
 @pytest.mark.parametrize("name", list(TABLES))
-def test_pandera_form_agrees_with_pydantic(name):
+def test_pandera_form_agrees_with_pydantic(name, backend):
     table = TABLES[name]
     keys = ("kind", "required", "description", "enum", "pattern", "minimum", "maximum", "min_length", "max_length")
-    schema = pandera_schema(table)
+    schema = pandera_schema(table, backend=backend)
     assert schema.strict and schema.ordered
     generated = from_pandera(schema)
     assert list(generated) == list(table.model.model_fields)
@@ -142,11 +144,11 @@ def test_keys_agree_across_forms(name):
     schema = table_schema(table, TABLES)
     assert schema["primaryKey"] == list(table.primary_key)
     assert arrow_schema(table).metadata[b"primary_key"].decode().split(",") == list(table.primary_key)
-    pandera = pandera_schema(table)
-    if len(table.primary_key) == 1:
-        assert pandera.columns[table.primary_key[0]].unique
-    else:
-        assert pandera.unique == list(table.primary_key)
+    for pandera in (pandera_schema(table), pandera_schema(table, backend="polars")):
+        if len(table.primary_key) == 1:
+            assert pandera.columns[table.primary_key[0]].unique
+        else:
+            assert pandera.unique == list(table.primary_key)
     for key in schema.get("foreignKeys", []):
         target = key["reference"]["resource"] or name
         assert key["reference"]["fields"] == list(TABLES[target].primary_key)

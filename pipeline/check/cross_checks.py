@@ -1,4 +1,4 @@
-"""Level 3: rules across tables, vectorized over whole DataFrames.
+"""Level 3: rules across tables, as vectorized joins over polars frames of the build's Arrow tables.
 
 The generic rules follow from the declarations (keys resolve, including keys into whichever table another
 column names; self-references never form a cycle); the rest are the rules each table declares. That every
@@ -12,13 +12,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
+import polars as pl
 
 from japan_us_summit._suggest import did_you_mean
 from schema.table import Finding, Frames, Table
+
+ROW = "_row"  # the column holding each row's index in its table
 
 
 @dataclass(frozen=True)
@@ -32,18 +31,6 @@ class Unchecked:
         return table in self.tables or record_id in self.ids.get(table, set())
 
 
-def _isin(values: pd.Series, known: pd.Series) -> np.ndarray:
-    """``values.isin(known)`` computed by Arrow (pandas turns Arrow-backed strings into Python objects first)."""
-    return pc.is_in(pa.array(values), value_set=pa.array(known)).fill_null(False).to_numpy(zero_copy_only=False)
-
-
-def _missing(values: pd.DataFrame, known: pd.DataFrame) -> pd.DataFrame:
-    """The rows of ``values`` whose columns, together, match no row of ``known`` (same column order)."""
-    if values.shape[1] == 1:
-        return values[~_isin(values.iloc[:, 0], known.iloc[:, 0])]
-    return values[~pd.MultiIndex.from_frame(values).isin(pd.MultiIndex.from_frame(known.set_axis(values.columns, axis=1)))]
-
-
 def foreign_keys(tables: dict[str, Table], frames: Frames, unchecked: Unchecked, sources: Frames | None = None) -> Iterator[Finding]:
     """Every reference resolves, except to records whose problems are reported already; ``sources``, when
     given, holds the rows whose references are checked (else ``frames``, which always holds the keys)."""
@@ -52,12 +39,14 @@ def foreign_keys(tables: dict[str, Table], frames: Frames, unchecked: Unchecked,
             continue
         for key in table.foreign_keys:
             target_key = list(tables[key.table].primary_key)
-            known = frames[key.table][target_key]
-            missing = _missing(frame[list(key.fields)].dropna(), known)
-            for index, value in zip(missing.index, zip(*(missing[column].tolist() for column in key.fields))):
-                shown = value[0] if len(value) == 1 else value
+            fields = list(key.fields)
+            known = frames[key.table].select([pl.col(t).alias(f) for t, f in zip(target_key, fields)]).unique()
+            values = frame.with_row_index(ROW).select(ROW, *fields).drop_nulls(fields)
+            missing = values.join(known, on=fields, how="anti").sort(ROW)
+            for index, *value in missing.iter_rows():
+                shown = value[0] if len(value) == 1 else tuple(value)
                 if not unchecked.covers(key.table, shown):
-                    hint = did_you_mean(shown, known.iloc[:, -1].dropna().unique()) if len(value) == 1 else ""
+                    hint = did_you_mean(shown, frames[key.table][target_key[-1]].drop_nulls().unique(maintain_order=True).to_list()) if len(value) == 1 else ""
                     yield Finding(table.name, index, key.fields[-1],
                                   f"{shown!r} does not resolve ({hint + ' ' if hint else ''}expected a {'/'.join(target_key)} of {key.table})")
 
@@ -68,30 +57,51 @@ def record_keys(tables: dict[str, Table], frames: Frames, unchecked: Unchecked, 
         if (frame := (frames if sources is None else sources).get(table.name)) is None:
             continue
         for table_column, key_column in table.record_keys:
-            unresolved = pd.Series(True, index=frame.index)
-            for target in frame[table_column].dropna().unique():
-                if target in tables and tables[target].annotated:
-                    rows = (frame[table_column] == target).fillna(False)
-                    unresolved &= ~(rows & _isin(frame[key_column], frames[target][tables[target].primary_key[0]]))
-            for index, target, value in zip(frame.index[unresolved.to_numpy()], frame[table_column][unresolved], frame[key_column][unresolved]):
+            named = frame[table_column].drop_nulls().unique().to_list()
+            known = [frames[target].select(pl.lit(target).alias(table_column), pl.col(tables[target].primary_key[0]).alias(key_column))
+                     for target in sorted(named) if target in tables and tables[target].annotated]
+            rows = frame.with_row_index(ROW).select(ROW, table_column, key_column)
+            unresolved = rows.join(pl.concat(known), on=[table_column, key_column], how="anti") if known else rows
+            for index, target, value in unresolved.sort(ROW).iter_rows():
                 if not unchecked.covers(target, value):
-                    known = frames[target][tables[target].primary_key[0]].dropna().unique() if target in frames else []
-                    hint = did_you_mean(value, known)
+                    keys = frames[target][tables[target].primary_key[0]].drop_nulls().unique(maintain_order=True).to_list() if target in frames else []
+                    hint = did_you_mean(value, keys)
                     yield Finding(table.name, index, key_column, f"{value!r} is not a record of {target}" + (f" ({hint})" if hint else ""))
 
 
-def acyclic(table: Table, frame: pd.DataFrame, parent: str) -> Iterator[Finding]:
+def on_cycles(keys: pl.Series, parents: pl.Series) -> set[Any]:
+    """The keys on a cycle of the parent relation: after as many steps as there are keys, a walk that has not
+    ended is on a cycle, and every key of that cycle is reached so. Vectorized by repeated squaring."""
+    step = pl.DataFrame({"key": keys, "next": parents}).unique("key", keep="last", maintain_order=True)
+    jump = step
+    for _ in range(max(step.height, 1).bit_length()):  # jump covers 2^k steps; 2^k > height ends on a cycle
+        jump = jump.join(jump.select(pl.col("key").alias("next"), pl.col("next").alias("after")), on="next", how="left")
+        jump = jump.select("key", pl.col("after").alias("next"))
+    current = set(jump["next"].drop_nulls().to_list())
+    parent_of = dict(step.iter_rows())
+    cycle, frontier = set(), current
+    while frontier:
+        cycle |= frontier
+        frontier = {parent_of.get(key) for key in frontier} - cycle - {None}
+    return cycle
+
+
+def acyclic(table: Table, frame: pl.DataFrame, parent: str) -> Iterator[Finding]:
     """Following ``parent`` from any row never comes back to it; each row on a cycle is reported with the cycle."""
     key = table.primary_key[0]
-    parents = {child: value if isinstance(value, str) else None for child, value in zip(frame[key], frame[parent])}
-    for index, start in zip(frame.index, frame[key]):
+    cycle = on_cycles(frame[key], frame[parent])
+    if not cycle:
+        return
+    parents = dict(zip(frame[key].to_list(), frame[parent].to_list()))
+    for index, start in enumerate(frame[key].to_list()):
+        if start not in cycle:
+            continue
         path, current = [start], parents.get(start)
         while current is not None and current not in path:
             path.append(current)
             current = parents.get(current)
         if current == start:
-            cycle = " -> ".join([*path, start])
-            yield Finding(table.name, index, parent, f"{start!r} is its own ancestor ({cycle})")
+            yield Finding(table.name, index, parent, f"{start!r} is its own ancestor ({' -> '.join([*path, start])})")
 
 
 def all_findings(tables: dict[str, Table], frames: Frames, unchecked: Unchecked) -> list[Finding]:

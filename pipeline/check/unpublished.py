@@ -7,10 +7,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
+import polars as pl
 import pyarrow as pa
 
 from forms.arrow_schema import bare_schema
-from japan_us_summit._layout import pandas_types
 from schema.table import Finding, Frames, Table
 
 from pipeline.assembly import Where
@@ -25,7 +25,7 @@ def unpublished_findings(tables: dict[str, Table], frames: Frames, rows: list[Un
     for name, row, where in rows:
         values[name].append(row)
         origins[name].append(where)
-    sources = {name: pa.Table.from_pylist(found, schema=bare_schema(tables[name])).to_pandas(types_mapper=pandas_types().get)
+    sources = {name: pl.from_arrow(pa.Table.from_pylist(found, schema=bare_schema(tables[name])))
                for name, found in values.items()}
     for finding in (*foreign_keys(tables, frames, unchecked, sources), *record_keys(tables, frames, unchecked, sources)):
         yield origins[finding.table][finding.index], finding

@@ -7,7 +7,7 @@ row came from, and the problems in it. That makes files cacheable and parallel; 
 
 from __future__ import annotations
 
-import pickle
+import json
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -53,13 +53,13 @@ class FileResult:
     invalid_ids: set[str]
     written: list[tuple[str | None, Where]]
     parts: dict[str, pa.Table]
-    where: bytes  # the origin of each row of ``parts``, pickled: read only when a problem needs it
-    sources_used: dict[str, str]  # article id -> SHA-256 of the text anchored against
+    where: str  # the origin of each row of ``parts``, as JSON: read only when a problem needs it
+    articles: list[str]  # every article the file's evidence names, usable or not
     unpublished: list[Unpublished] = field(default_factory=list)
 
     def origins(self, name: str) -> Callable[[], list[Where]]:
         """A function giving the origin of each of this file's rows of table ``name``."""
-        return lambda: pickle.loads(self.where)[name]
+        return lambda: [Where(*where) for where in json.loads(self.where)[name]]
 
 
 def file_result(root: Path, table: Table, relative: str, state: SourceState) -> FileResult:
@@ -75,8 +75,8 @@ def file_result(root: Path, table: Table, relative: str, state: SourceState) -> 
     unpublished: list[Unpublished] = []
     for item in items or []:
         unpublished += record_rows(scratch, table, item)
-    used = {ref.get("article") for item in items or [] if isinstance(item.mapping.get(EVIDENCE), list)
-            for ref in item.mapping[EVIDENCE] if isinstance(ref, dict)}
+    named = {ref.get("article") for item in items or [] if isinstance(item.mapping.get(EVIDENCE), list)
+             for ref in item.mapping[EVIDENCE] if isinstance(ref, dict) and isinstance(ref.get("article"), str)}
     return FileResult(
         table=table.name,
         file=relative,
@@ -85,8 +85,8 @@ def file_result(root: Path, table: Table, relative: str, state: SourceState) -> 
         invalid_ids=scratch.invalid_ids[table.name],
         written=[(item.record_id, Where.of(item)) for item in items or []],
         parts={name: pa.Table.from_pylist(rows, schema=bare_schema(TABLES[name])) for name, rows in scratch.rows.items() if rows},
-        where=pickle.dumps({name: list(where) for name, where in scratch.where.items() if len(where)}, protocol=pickle.HIGHEST_PROTOCOL),
-        sources_used={article: state.sources[article].sha256 for article in sorted(used & state.sources.keys())},
+        where=json.dumps({name: [(w.file, w.line, w.record_id, w.field_lines) for w in origins] for name, origins in scratch.where.items() if len(origins)}),
+        articles=sorted(named),
         unpublished=unpublished,
     )
 
