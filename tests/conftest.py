@@ -23,6 +23,12 @@ def load_build_cli():
     return module
 
 
+def needs(extra: str, *modules: str) -> pytest.MarkDecorator:
+    """Skip unless every module in ``modules`` is installed, naming the extra of pyproject.toml that installs it."""
+    missing = [module for module in modules if importlib.util.find_spec(module) is None]
+    return pytest.mark.skipif(bool(missing), reason=f"needs {', '.join(missing)}: pip install -e \".[{extra}]\"")
+
+
 def tree_bytes(folder: Path) -> dict[str, bytes]:
     """Every file under ``folder`` by relative path, with its bytes."""
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}

@@ -19,7 +19,9 @@ from forms.croissant import DATA_TYPES, RAI_STATEMENTS, RAI_TEXTS
 from forms import card_text
 from schema.tables import TABLES
 
-from .conftest import ROOT
+from .conftest import ROOT, needs
+
+needs_mlcroissant = needs("ml", "mlcroissant")
 
 PACKAGE = ROOT / "datapackage"
 DOCUMENT = json.loads((PACKAGE / CROISSANT).read_text(encoding="utf-8"))
@@ -49,6 +51,7 @@ def environment(tmp_path: Path) -> dict[str, str]:
     return {**os.environ, "CROISSANT_CACHE": str(tmp_path / "croissant"), "XDG_CACHE_HOME": str(tmp_path / "cache")}
 
 
+@needs_mlcroissant
 def test_mlcroissant_validates_it_with_the_standard_context(tmp_path: Path):
     cli = Path(sys.executable).with_name("mlcroissant")
     done = subprocess.run([str(cli), "validate", "--jsonld", str(PACKAGE / CROISSANT)], cwd=tmp_path,
@@ -57,6 +60,7 @@ def test_mlcroissant_validates_it_with_the_standard_context(tmp_path: Path):
     assert "error" not in done.stderr.lower() and "not standard" not in done.stderr, done.stderr
 
 
+@needs_mlcroissant
 def test_mlcroissant_refuses_a_broken_copy(tmp_path: Path):
     """The validation above can fail: a field with no valid data type and a reference to nothing are found."""
     broken = json.loads(json.dumps(DOCUMENT))
@@ -71,6 +75,7 @@ def test_mlcroissant_refuses_a_broken_copy(tmp_path: Path):
     assert "dataType" in done.stderr and "nowhere/nothing" in done.stderr
 
 
+@needs_mlcroissant
 def test_every_record_set_reads_back_as_its_parquet_file(tmp_path: Path):
     out = tmp_path / "records.json"
     done = subprocess.run([sys.executable, "-c", READ_EVERY_RECORD_SET, str(PACKAGE / CROISSANT), str(out), *TABLES],

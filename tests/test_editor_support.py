@@ -18,7 +18,7 @@ from pipeline.check.annotation_schemas import annotation_files, check, schema_na
 from forms.json_schemas import SCHEMA_DIR, json_schemas, schema_path
 from schema.dates import EDTF_PATTERN
 
-from .conftest import ROOT, copy_project
+from .conftest import ROOT, copy_project, needs
 from .test_bad_input import mutate
 
 FILES = annotation_files(ROOT)
@@ -105,6 +105,7 @@ def test_the_hook_reports_a_missing_schema_line_a_stray_file_and_a_wrong_record(
     assert "annotations/people.yaml" not in done.stderr.split("\n", 1)[1]  # its records are valid
 
 
+@needs("dev", "pre_commit")
 def test_the_pre_commit_config_is_valid_and_covers_every_annotation_file():
     done = subprocess.run([sys.executable, "-m", "pre_commit", "validate-config", ".pre-commit-config.yaml"],
                           cwd=ROOT, capture_output=True, text=True)
@@ -116,6 +117,7 @@ def test_the_pre_commit_config_is_valid_and_covers_every_annotation_file():
     assert re.search(hooks["citation-file-format"]["files"], "CITATION.cff")
 
 
+@needs("dev", "pre_commit")
 def test_the_pre_commit_hooks_pass_on_the_project_and_stop_a_wrong_record(tmp_path):
     """pre-commit itself, as a committer runs it, on a git copy of the project (its hooks are local: no network)."""
     root = copy_project(tmp_path / "project")

@@ -4,6 +4,7 @@ that open the record quoting them, keyboard use, no console errors, a phone-widt
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import shutil
@@ -282,6 +283,8 @@ class Browser:
 def browser(site):
     if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
         pytest.skip(f"needs {CHROMIUM} and {CHROMEDRIVER}")
+    if importlib.util.find_spec("selenium") is None:
+        pytest.skip('needs selenium: pip install -e ".[browser]"')
     session = Browser(site)
     yield session
     session.quit()
