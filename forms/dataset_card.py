@@ -6,12 +6,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from japan_us_summit._layout import resource_path
 
 from . import card_text
 from .agreement import agreement_section
+from .hf_features import dataset_info
 from schema import package
 from schema.field_spec import FieldSpec
 from schema.table import Table, TableKind
@@ -77,11 +79,20 @@ def identifiers(filled: dict[tuple[str, str], int], rows: dict[str, int]) -> lis
             for name, table in TABLES.items() for field, spec in table.fields.items() if spec.scheme]
 
 
+def front_matter_info(descriptor: dict[str, Any], rows: dict[str, int], arrow_sizes: dict[str, int]) -> str:
+    """The front matter's ``dataset_info``, as YAML: a config per table, its features and its split's size."""
+    parquet_bytes = {r["path"]: r["bytes"] for r in descriptor["resources"] if r.get("format") == "parquet"}
+    info = [dataset_info(name, table, rows[name], arrow_sizes[name], parquet_bytes[resource_path(name, "parquet")])
+            for name, table in TABLES.items()]
+    return yaml.safe_dump({"dataset_info": info}, sort_keys=False, allow_unicode=True, width=1000).rstrip("\n")
+
+
 def dataset_card(descriptor: dict[str, Any], rows: dict[str, int], released: str | None, languages: list[str],
-                 filled: dict[tuple[str, str], int], agreement: dict[str, Any] | None = None) -> str:
+                 filled: dict[tuple[str, str], int], arrow_sizes: dict[str, int], agreement: dict[str, Any] | None = None) -> str:
     """The card's Markdown, front matter included, for the package described by ``descriptor``, with ``rows`` rows
     per table, released on ``released`` (if it was), whose articles are in ``languages``; ``filled`` counts the
-    values of each (table, field); ``agreement`` holds the agreement figures (None: not measured)."""
+    values of each (table, field); ``arrow_sizes`` gives each table's size in `datasets`' Arrow form
+    (``hf_features.arrow_bytes``); ``agreement`` holds the agreement figures (None: not measured)."""
     vocabularies = {spec.vocabulary: spec.enum for table in TABLES.values() for spec in table.fields.values() if spec.vocabulary}
     return _environment().get_template(TEMPLATE).render(
         package=package,
@@ -90,6 +101,7 @@ def dataset_card(descriptor: dict[str, Any], rows: dict[str, int], released: str
         languages=languages,
         sources=descriptor["sources"],
         tables=_tables(descriptor, rows),
+        dataset_info=front_matter_info(descriptor, rows, arrow_sizes),
         example=next(name for name, table in TABLES.items() if table.kind == TableKind.RECORD),
         size_category=size_category(sum(rows.values())),
         license_name=f"{package.ANNOTATION_LICENSE['name']}-and-{package.SOURCE_TEXT_RIGHTS['name']}".lower(),

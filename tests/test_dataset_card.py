@@ -1,6 +1,6 @@
-"""The dataset card (datapackage/README.md): Hugging Face front matter with a config per table, the facts of every
-table, each hand-written section once; and `datasets.load_dataset` reads every table, offline, as its Parquet
-file holds it."""
+"""The dataset card (datapackage/README.md): Hugging Face front matter with a config per table and each table's
+features, the facts of every table, each hand-written section once; and `datasets.load_dataset` reads every table,
+offline, with the declared features: its Parquet file's columns, a vocabulary column as a ClassLabel."""
 
 from __future__ import annotations
 
@@ -10,14 +10,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 import yaml
 
 from japan_us_summit._layout import CARD
 from forms.dataset_card import size_category
-from forms import card_text
+from forms import card_text, hf_features
 from schema.tables import TABLES
+from schema.vocabularies import MeetingStatus
 
 from .conftest import ROOT, copy_project, run_build_process, tree_bytes
 
@@ -29,13 +31,28 @@ ROWS = {name: pq.read_metadata(PACKAGE / "parquet" / f"{name}.parquet").num_rows
 # Run in its own process: datasets and huggingface_hub read their cache and offline settings when imported.
 LOAD_EVERY_TABLE = """
 import json, sys
-import datasets
+import datasets, yaml
 folder, out, names = sys.argv[1], sys.argv[2], sys.argv[3:]
-tables = {name: datasets.load_dataset(folder, name, split="train").data.table for name in names}
-result = {name: {"schema": [[f.name, str(f.type)] for f in t.schema], "rows": t.to_pylist()} for name, t in tables.items()}
+with open(folder + "/README.md", encoding="utf-8") as file:
+    card = datasets.info.DatasetInfosDict.from_dataset_card_data(yaml.safe_load(file.read().split("---\\n", 2)[1]))
+result = {}
+for name in names:
+    loaded = datasets.load_dataset(folder, name, split="train")
+    table, features = loaded.data.table, loaded.features
+    result[name] = {
+        "schema": [[f.name, str(f.type)] for f in table.schema],
+        "rows": table.to_pylist(),
+        "features": {column: ["ClassLabel", feature.names] if isinstance(feature, datasets.ClassLabel) else [type(feature).__name__, feature.dtype]
+                     for column, feature in features.items()},
+        "as_declared": features == card[name].features,
+        "decoded": {column: [None if index is None else feature.int2str(index) for index in loaded[column]]
+                    for column, feature in features.items() if isinstance(feature, datasets.ClassLabel)},
+        "split": {"num_examples": loaded.info.splits["train"].num_examples, "num_bytes": loaded.info.splits["train"].num_bytes},
+    }
 with open(out, "w", encoding="utf-8") as file:
     json.dump(result, file, default=str)
 """
+DTYPES = {"string": "string", "integer": "int64", "number": "float64", "boolean": "bool", "date": "date32"}  # Table Schema kind -> datasets Value
 
 
 def front_matter(text: str) -> dict:
@@ -111,7 +128,27 @@ def test_size_category_uses_hugging_faces_bins(rows, category):
     assert size_category(rows) == category
 
 
-def test_load_dataset_reads_every_table_offline_as_its_parquet_file(tmp_path: Path):
+def test_dataset_info_gives_every_column_its_type_and_a_vocabulary_column_its_values_as_class_labels():
+    info = front_matter(TEXT)["dataset_info"]
+    assert [entry["config_name"] for entry in info] == list(TABLES)
+    for entry in info:
+        name = entry["config_name"]
+        table, written = TABLES[name], pq.read_schema(PACKAGE / "parquet" / f"{name}.parquet")
+        assert [feature["name"] for feature in entry["features"]] == list(table.fields) == written.names
+        for feature in entry["features"]:
+            spec = table.fields[feature["name"]]
+            if spec.vocabulary:
+                assert feature["dtype"] == {"class_label": {"names": {str(i): value for i, value in enumerate(spec.enum)}}}
+                assert written.field(spec.name).type == "string"  # stored as its values; datasets encodes them
+            else:
+                assert feature["dtype"] == DTYPES[spec.kind]
+        assert entry["splits"] == [{"name": "train", "num_bytes": entry["dataset_size"], "num_examples": ROWS[name]}]
+        assert entry["download_size"] == (PACKAGE / "parquet" / f"{name}.parquet").stat().st_size
+    assert any("class_label" in feature["dtype"] for entry in info for feature in entry["features"]
+               if isinstance(feature["dtype"], dict))
+
+
+def test_load_dataset_reads_every_table_offline_with_the_declared_features(tmp_path: Path):
     before = tree_bytes(PACKAGE)
     environment = {**os.environ, "HF_HOME": str(tmp_path / "hf"), "HF_DATASETS_OFFLINE": "1", "HF_HUB_OFFLINE": "1",
                    "XDG_CACHE_HOME": str(tmp_path / "cache")}
@@ -120,10 +157,28 @@ def test_load_dataset_reads_every_table_offline_as_its_parquet_file(tmp_path: Pa
                           cwd=tmp_path, env=environment, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr[-3000:]
     loaded = json.loads(out.read_text(encoding="utf-8"))
-    for name in TABLES:
-        table = pq.read_table(PACKAGE / "parquet" / f"{name}.parquet")
-        expected = json.loads(json.dumps({"schema": [[f.name, str(f.type)] for f in table.schema], "rows": table.to_pylist()}, default=str))
-        assert loaded[name] == expected, name
+    card = {entry["config_name"]: entry for entry in front_matter(TEXT)["dataset_info"]}
+    missing_kept = 0
+    for name, table in TABLES.items():
+        got = loaded[name]
+        assert got["as_declared"], name
+        assert got["features"] == {spec.name: ["ClassLabel", list(spec.enum)] if spec.vocabulary else ["Value", DTYPES[spec.kind]]
+                                   for spec in table.fields.values()}, name
+        assert got["split"] == {"num_examples": ROWS[name], "num_bytes": card[name]["splits"][0]["num_bytes"]}, name
+        published = pq.read_table(PACKAGE / "parquet" / f"{name}.parquet")
+        vocabulary = {spec.name for spec in table.fields.values() if spec.vocabulary}
+        schema = [[f.name, "int64" if f.name in vocabulary else str(f.type)] for f in published.schema]
+        assert got["schema"] == schema, name
+        expected = json.loads(json.dumps(published.to_pylist(), default=str))
+        for column in vocabulary:  # stored as indices into the names, decoded by int2str back to the published values
+            values = [row[column] for row in expected]
+            assert got["decoded"][column] == values, (name, column)
+            assert [row[column] for row in got["rows"]] == [None if v is None else table.fields[column].enum.index(v) for v in values]
+            missing_kept += values.count(None)
+        assert [{k: v for k, v in row.items() if k not in vocabulary} for row in got["rows"]] == \
+            [{k: v for k, v in row.items() if k not in vocabulary} for row in expected], name
+    assert missing_kept, "no vocabulary column with a missing value was read: None-handling went untested"
+    assert loaded["meetings"]["features"]["status"] == ["ClassLabel", [status.value for status in MeetingStatus]]  # in declared order
     assert any((tmp_path / "hf").rglob("*")), "the cache went somewhere else than the temporary HF_HOME"
     assert tree_bytes(PACKAGE) == before, "loading wrote into the package folder"
 
@@ -138,3 +193,8 @@ def test_check_reports_the_card_and_croissant_stale_when_a_hand_written_section_
     assert "stale: datapackage/croissant.json differs from a fresh build" in err
     assert run_build_process(root, "build")[0] == 0
     assert "- Another use." in (root / "datapackage" / CARD).read_text(encoding="utf-8")
+
+
+def test_a_column_type_without_a_declared_hugging_face_dtype_is_refused():
+    with pytest.raises(TypeError, match="no Hugging Face dtype declared for the Arrow type int32"):
+        hf_features.dtype(pa.int32())

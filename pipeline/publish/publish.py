@@ -16,6 +16,7 @@ from schema import package
 from forms.arrow_schema import arrow_schema
 from forms.croissant import croissant
 from forms.dataset_card import dataset_card
+from forms.hf_features import arrow_bytes
 from forms.frictionless_schema import table_schema
 from forms import web_annotations
 from schema.table import TableKind, table_of_kind
@@ -110,7 +111,10 @@ def write_package(dataset: Dataset, folder: Path) -> None:
     (folder / CROISSANT).write_text(croissant_text + "\n", encoding="utf-8")
     filled = {(name, field): dataset.tables[name].num_rows - dataset.tables[name].column(field).null_count
               for name, table in TABLES.items() for field, spec in table.fields.items() if spec.scheme}
-    (folder / CARD).write_text(dataset_card(described, dataset.row_counts(), dataset.released, languages, filled, dataset.agreement), encoding="utf-8")
+    arrow_sizes = {name: arrow_bytes(table, pq.read_table(safe_path(folder, resource_path(name, "parquet"))))
+                   for name, table in TABLES.items()}  # from the files as written: what `datasets` will read
+    card = dataset_card(described, dataset.row_counts(), dataset.released, languages, filled, arrow_sizes, dataset.agreement)
+    (folder / CARD).write_text(card, encoding="utf-8")
     lines = {article_id: source.lines for article_id, source in dataset.sources.items()}
     for relative, collection in web_annotations.collections(dataset.tables, lines, dataset.version).items():
         target = safe_path(folder, relative)
