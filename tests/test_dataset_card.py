@@ -21,7 +21,7 @@ from forms import card_text, hf_features
 from schema.tables import TABLES
 from schema.vocabularies import MeetingStatus
 
-from .conftest import ROOT, copy_project, run_build_process, tree_bytes
+from .conftest import ROOT, copy_project, needs, run_build_process, tree_bytes
 
 PACKAGE = ROOT / "datapackage"
 TEXT = (PACKAGE / CARD).read_text(encoding="utf-8")
@@ -148,6 +148,7 @@ def test_dataset_info_gives_every_column_its_type_and_a_vocabulary_column_its_va
                if isinstance(feature["dtype"], dict))
 
 
+@needs("ml", "datasets")
 def test_load_dataset_reads_every_table_offline_with_the_declared_features(tmp_path: Path):
     before = tree_bytes(PACKAGE)
     environment = {**os.environ, "HF_HOME": str(tmp_path / "hf"), "HF_DATASETS_OFFLINE": "1", "HF_HUB_OFFLINE": "1",
