@@ -21,11 +21,16 @@ SOURCE_ROOT = "%SRCROOT%"  # the checkout, against which every file is named
 FAULT_RULE = "build"  # the rule of a problem that names no file: a fault of the machine, git or a second writer
 
 
+def _field(problem: Problem) -> str:
+    """The problem's field without list positions: ``evidence.quote`` for ``evidence[0].quote``."""
+    return re.sub(r"\[\d+\]", "", problem.field) if problem.field else ""
+
+
 def rule_id(problem: Problem) -> str:
     """The rule a problem breaks, for GitHub's title and SARIF's ruleId. Problems carry no rule of their own, so
     the rule is what they are about, list positions left out: ``people.evidence.quote`` (a field of a table's
     records), ``people`` (a table's records or file), else the file (``pyproject.toml``), else ``build``."""
-    field = re.sub(r"\[\d+\]", "", problem.field) if problem.field else ""
+    field = _field(problem)
     if problem.table:
         return f"{problem.table}.{field}" if field else problem.table
     return field or problem.file or FAULT_RULE
@@ -33,7 +38,7 @@ def rule_id(problem: Problem) -> str:
 
 def _rule_text(problem: Problem) -> str:
     """The short description of ``rule_id(problem)``."""
-    field = re.sub(r"\[\d+\]", "", problem.field) if problem.field else ""
+    field = _field(problem)
     if problem.table:
         return f"The {field} field of {problem.table} records." if field else f"The records of {problem.table} and their file."
     if field:
