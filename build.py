@@ -1,6 +1,6 @@
 """Validate the annotations, publish the data package, and guard its versions.
 
-    python build.py validate [--format json]  check everything; exit 1 listing every problem
+    python build.py validate [--format F]     check everything; exit 1 listing every problem (F: text, json, github, sarif)
     python build.py build                     validate, then write datapackage/, DATA.md and schema/json/
     python build.py coverage                  evidence coverage of every sentence; exit 1 if one is unaccounted for
     python build.py agreement [--format json] the blind second annotation's agreement with the data, per table
@@ -55,8 +55,9 @@ from pipeline.release import data_diff
 from pipeline.dataset import Dataset, assemble
 from pipeline import progress
 from pipeline.problems import InvalidInput, Problem, UnreadableFile
+from pipeline import report_formats
 from pipeline.publish.journal import APPLIED, Change, JournalError, journal_of, pending, recover
-from pipeline.project import DATA_DICTIONARY, DESCRIPTOR, JOURNAL, LOCK_FILE, PACKAGE_DIR, ROOT
+from pipeline.project import DATA_DICTIONARY, DESCRIPTOR, JOURNAL, LOCK_FILE, PACKAGE_DIR, ROOT, version
 from pipeline.release.releases import (
     CHANGELOG,
     NEED_WORDS,
@@ -81,13 +82,22 @@ from forms.pandera_schema import import_checks_without_strategies
 # publisher (its card and Croissant templates, Jinja2), nor the coverage report, daff, tomlkit or filelock.
 
 
-def _print_problems(problems: list[Problem], as_json: bool = False) -> int:
-    if as_json:
-        print(json.dumps([p.as_dict() for p in problems], indent=2))
-    else:
+def _version(root: Path) -> str | None:
+    """The project's version for a report, or None when pyproject.toml cannot say it (a problem of its own)."""
+    try:
+        return version(root)
+    except (UnreadableFile, OSError):
+        return None
+
+
+def _print_problems(problems: list[Problem], output: str = "text", root: Path = ROOT) -> int:
+    """List ``problems`` as ``output`` (text on stderr, the other formats on stdout); exit status 1."""
+    if output == "text":
         for problem in problems:
             print(problem, file=sys.stderr)
         print(f"{len(problems)} problem(s); nothing was published.", file=sys.stderr)
+    elif text := report_formats.render(problems, output, _version(root) if output == "sarif" else None):
+        print(text)
     return 1
 
 
@@ -308,17 +318,21 @@ def _fault(error: OSError) -> Problem:
     return Problem(file=str(error.filename or ""), message=f"{error.strerror or error}" + (f" ({advice})" if advice else "") + "; nothing was changed")
 
 
-def _wants_json(argv: list[str] | None) -> bool:
-    """Whether the command line asks for JSON output (``validate --format json``), read before it is parsed, so
-    that a fault found before or while parsing is reported in JSON too."""
+def _wanted_format(argv: list[str] | None) -> str:
+    """The problem format the command line asks for (``validate --format json``, or github or sarif), read before
+    it is parsed, so that a fault found before or while parsing is reported in that format too; else "text"."""
     args = sys.argv[1:] if argv is None else argv
-    return "--format=json" in args or any(a == "--format" and b == "json" for a, b in zip(args, args[1:]))
+    for output in report_formats.FORMATS[1:]:
+        if f"--format={output}" in args or any(a == "--format" and b == output for a, b in zip(args, args[1:])):
+            return output
+    return "text"
 
 
-def _refuse(problem: Problem, as_json: bool) -> int:
-    """Report a fault in one line on stderr (and as a one-problem list on stdout under ``--format json``)."""
-    if as_json:
-        print(json.dumps([problem.as_dict()], indent=2))
+def _refuse(problem: Problem, output: str, root: Path) -> int:
+    """Report a fault in one line on stderr (and as a one-problem report on stdout under ``--format`` json,
+    github or sarif)."""
+    if output != "text":
+        print(report_formats.render([problem], output, _version(root) if output == "sarif" else None))
     print(f"error: {problem}" if problem.file else f"error: {problem.message}", file=sys.stderr)
     return 1
 
@@ -328,7 +342,7 @@ def main(argv: list[str] | None = None, root: Path = ROOT) -> int:
     trouble) gives one line on stderr (and JSON on stdout under ``--format json``) and an exit code, never a
     traceback."""
     import_checks_without_strategies()  # this process synthesizes no data: pandera need not import hypothesis
-    as_json = _wants_json(argv)
+    output = _wanted_format(argv)
     APPLIED.clear()  # what this command has changed so far (a caller may run several commands in one process)
     try:
         return _main(argv, root)
@@ -336,11 +350,11 @@ def main(argv: list[str] | None = None, root: Path = ROOT) -> int:
         print(f"interrupted after the {APPLIED[-1]} was made" if APPLIED else "interrupted; nothing was changed", file=sys.stderr)
         return 130
     except UnreadableFile as error:
-        return _refuse(error.problem, as_json)
+        return _refuse(error.problem, output, root)
     except (Busy, data_diff.GitError, JournalError) as error:
-        return _refuse(Problem(file="", message=str(error)), as_json)
+        return _refuse(Problem(file="", message=str(error)), output, root)
     except OSError as error:
-        return _refuse(_fault(error), as_json)
+        return _refuse(_fault(error), output, root)
 
 
 class _Interrupted(Exception):
@@ -377,16 +391,17 @@ def _command(name: str, text: str, **kwargs):
 
 
 @_command("validate", "check the annotations, sources and versions; exit 1 listing every problem")
-@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="text: one problem a line on stderr; json: a list of problems on stdout")
+@click.option("--format", "output", type=click.Choice(report_formats.FORMATS), default="text", show_default=True,
+              help=report_formats.HELP)
 @click.pass_obj
 def validate_command(run: dict, output: str) -> int:
     try:
         dataset = _assemble(run["root"], use_cache=run["use_cache"], score_agreement=False)
     except InvalidInput as error:
-        return _print_problems(error.problems, as_json=output == "json")
-    if output == "json":
-        print("[]")
+        return _print_problems(error.problems, output, run["root"])
+    if output != "text":
+        if text := report_formats.render([], output, dataset.version if output == "sarif" else None):
+            print(text)
         return 0
     print("Valid:")
     print(_summary(dataset))

@@ -17,14 +17,28 @@ class Problem:
     field: str | None = None
     message: str
 
-    def __str__(self) -> str:
-        where = self.file if self.line is None else f"{self.file}:{self.line}"
+    @property
+    def subject(self) -> str:
+        """What the problem is about, as text: ``people[xi-jinping].evidence[0].quote``, ``people``, or ""."""
         subject = self.table or ""
         if self.record_id is not None:
             subject += f"[{self.record_id}]"
         if self.field:
             subject += f".{self.field}"
-        return f"{where}: {subject}: {self.message}" if subject else f"{where}: {self.message}"
+        return subject
+
+    @property
+    def what(self) -> str:
+        """The problem without its file and line: ``subject: message``, or the message alone."""
+        return f"{self.subject}: {self.message}" if self.subject else self.message
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        return f"{where}: {self.what}"
+
+    def sort_key(self) -> tuple[str, int, str]:
+        """The order problems are listed in: by file, then line, then text."""
+        return self.file, self.line or 0, str(self)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -46,7 +60,7 @@ class InvalidInput(Exception):
     """Raised with every problem found, so that none stops the search for the others."""
 
     def __init__(self, problems: list[Problem]):
-        self.problems = sorted(set(problems), key=lambda p: (p.file, p.line or 0, str(p)))
+        self.problems = sorted(set(problems), key=Problem.sort_key)
         super().__init__(f"{len(self.problems)} problem(s)")
 
 
