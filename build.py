@@ -90,7 +90,7 @@ def _version(root: Path) -> str | None:
         return None
 
 
-def _print_problems(problems: list[Problem], output: str = "text", root: Path = ROOT) -> int:
+def _print_problems(problems: list[Problem], output: str, root: Path) -> int:
     """List ``problems`` as ``output`` (text on stderr, the other formats on stdout); exit status 1."""
     if output == "text":
         for problem in problems:
@@ -346,6 +346,8 @@ def main(argv: list[str] | None = None, root: Path = ROOT) -> int:
     APPLIED.clear()  # what this command has changed so far (a caller may run several commands in one process)
     try:
         return _main(argv, root)
+    except InvalidInput as error:  # every problem of the input, from whichever command assembled it
+        return _print_problems(error.problems, output, root)
     except (KeyboardInterrupt, _Interrupted):
         print(f"interrupted after the {APPLIED[-1]} was made" if APPLIED else "interrupted; nothing was changed", file=sys.stderr)
         return 130
@@ -395,10 +397,7 @@ def _command(name: str, text: str, **kwargs):
               help=report_formats.HELP)
 @click.pass_obj
 def validate_command(run: dict, output: str) -> int:
-    try:
-        dataset = _assemble(run["root"], use_cache=run["use_cache"], score_agreement=False)
-    except InvalidInput as error:
-        return _print_problems(error.problems, output, run["root"])
+    dataset = _assemble(run["root"], use_cache=run["use_cache"], score_agreement=False)
     if output != "text":
         if text := report_formats.render([], output, dataset.version if output == "sarif" else None):
             print(text)
@@ -417,10 +416,7 @@ def build_command(run: dict) -> int:
 @_command("coverage", "how much evidence covers each sentence of both articles; exit 1 if no claim quotes one")
 @click.pass_obj
 def coverage_command(run: dict) -> int:
-    try:
-        dataset = _assemble(run["root"], use_cache=run["use_cache"])
-    except InvalidInput as error:
-        return _print_problems(error.problems)
+    dataset = _assemble(run["root"], use_cache=run["use_cache"])
     from pipeline.check.coverage import coverage, report
 
     sentences = coverage(run["root"], dataset)
@@ -433,10 +429,7 @@ def coverage_command(run: dict) -> int:
               help="text: a table per table; json: the figures the build writes to datapackage/agreement.json")
 @click.pass_obj
 def agreement_command(run: dict, output: str) -> int:
-    try:
-        dataset = _assemble(run["root"], use_cache=run["use_cache"])
-    except InvalidInput as error:
-        return _print_problems(error.problems)
+    dataset = _assemble(run["root"], use_cache=run["use_cache"])
     from pipeline.check.agreement import report
 
     print(json.dumps(dataset.agreement, indent=2) if output == "json" else report(dataset.agreement))
@@ -446,10 +439,7 @@ def agreement_command(run: dict, output: str) -> int:
 @_command("check", "fail if datapackage/ or DATA.md is stale, or if the version bump is smaller than the changes need")
 @click.pass_obj
 def check_command(run: dict) -> int:
-    try:
-        dataset = _assemble(run["root"], use_cache=run["use_cache"])
-    except InvalidInput as error:
-        return _print_problems(error.problems)
+    dataset = _assemble(run["root"], use_cache=run["use_cache"])
     return _check(run["root"], dataset)
 
 
@@ -480,10 +470,7 @@ def dist_command(run: dict) -> int:
     from pipeline.release.distribution import DistError, write_dist  # imported here: only this command builds wheels
 
     root = run["root"]
-    try:
-        dataset = _assemble(root, use_cache=run["use_cache"])
-    except InvalidInput as error:
-        return _print_problems(error.problems)
+    dataset = _assemble(root, use_cache=run["use_cache"])
     if _check(root, dataset) != 0:
         print("dist publishes only a checked release: fix what check lists first.", file=sys.stderr)
         return 1
@@ -534,10 +521,7 @@ def _write(run: dict, release: Level | None) -> int:
     """Build, or release at ``release``'s level, holding the writer lock."""
     root = run["root"]
     with _one_writer(root):
-        try:
-            dataset = _assemble(root, rebuilding=release is None, use_cache=run["use_cache"])
-        except InvalidInput as error:
-            return _print_problems(error.problems)
+        dataset = _assemble(root, rebuilding=release is None, use_cache=run["use_cache"])
         if release is not None:
             return _release(root, dataset, release)
         _build(root, dataset)
