@@ -28,8 +28,9 @@ class GeoName:
         return any(n.casefold() == wanted for n in self.names)
 
 
+@cache
 def copy_version() -> str:
-    """The installed version of the copy, for messages."""
+    """The installed version of the copy, for messages (read once: importlib.metadata scans site-packages)."""
     return metadata.version(PACKAGE)
 
 

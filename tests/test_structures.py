@@ -6,8 +6,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from edtf import parse_edtf, struct_time_to_date
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from schema.dates import DateError, date_bounds
+from schema.dates import EARLIEST_YEAR, LATEST_YEAR, DateError, date_bounds
 from tests.test_bad_input import mutate
 
 RIVALRY = "  subject_id: government-of-china\n  predicate: rival_of\n  object_table: organizations\n  object_id: government-of-the-united-states\n"
@@ -41,6 +44,16 @@ def append(project, file: str, text: str) -> int:
 )
 def test_edtf_bounds(value, precision, first, last):
     assert date_bounds(value) == (precision, first, last)
+
+
+@settings(max_examples=40, deadline=None)  # each edtf parse takes tens of milliseconds
+@given(st.dates(dt.date(EARLIEST_YEAR, 1, 1), dt.date(LATEST_YEAR, 12, 31)), st.sampled_from([4, 7, 10]))
+def test_plain_dates_are_bounded_as_the_edtf_package_bounds_them(day, length):
+    """A plain YYYY, YYYY-MM or YYYY-MM-DD is bounded without the edtf parser: the same days as its strict bounds."""
+    value = day.isoformat()[:length]
+    parsed = parse_edtf(value)
+    expected = (struct_time_to_date(parsed.lower_strict()), struct_time_to_date(parsed.upper_strict()))
+    assert date_bounds(value)[1:] == expected
 
 
 @pytest.mark.parametrize(
