@@ -76,7 +76,6 @@ from pipeline.release.releases import (
 from pipeline.release.schema_changes import Level, classify, required_level
 from forms.data_dictionary import data_dictionary
 from forms.json_schemas import SCHEMA_DIR, json_schemas
-from forms.pandera_schema import import_checks_without_strategies
 
 # What only some commands need they import themselves: validate, which every edit runs, imports neither the
 # publisher (its card and Croissant templates, Jinja2), nor the coverage report, daff, tomlkit or filelock.
@@ -341,7 +340,6 @@ def main(argv: list[str] | None = None, root: Path = ROOT) -> int:
     """Run one command; a fault (interrupt, full disk, no permission, an unreadable file, a second writer, git
     trouble) gives one line on stderr (and JSON on stdout under ``--format json``) and an exit code, never a
     traceback."""
-    import_checks_without_strategies()  # this process synthesizes no data: pandera need not import hypothesis
     output = _wanted_format(argv)
     APPLIED.clear()  # what this command has changed so far (a caller may run several commands in one process)
     try:

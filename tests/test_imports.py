@@ -32,6 +32,15 @@ def test_validate_imports_no_publisher_report_diff_or_test_library(project):
     assert not {name for name in modules if name.split(".")[0] in NOT_FOR_VALIDATE or name in NOT_FOR_VALIDATE}
 
 
+def test_a_warm_validate_does_not_import_pandera(project):
+    """With every finding of the table level in the persistent state, pandera is not needed, and not imported."""
+    for _ in range(2):
+        result = subprocess.run([sys.executable, "-c", RUN_VALIDATE], cwd=project, capture_output=True, text=True, check=False)
+        found = json.loads(result.stdout.splitlines()[-1])
+        assert found["code"] == 0, result.stderr
+    assert "pydantic" in found["modules"] and "pandera" not in found["modules"]
+
+
 IMPORT_THEN_SYNTHESIZE = """
 from forms.pandera_schema import pandera_schema
 from schema.tables import TABLES

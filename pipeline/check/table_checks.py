@@ -4,9 +4,11 @@ table as it is (no pandas copy), reported at the rows' origins."""
 from __future__ import annotations
 
 import polars as pl
-import pandera.polars as pandera
 
-from forms.pandera_schema import pandera_schema
+from forms.pandera_schema import import_checks_without_strategies, pandera_schema
+
+import_checks_without_strategies()  # the build synthesizes no data: pandera need not import hypothesis
+import pandera.polars as pandera  # noqa: E402 - after the checks are imported with hypothesis hidden
 from schema.table import Table
 
 from pipeline.assembly import Assembly, Where, duplicate_message
