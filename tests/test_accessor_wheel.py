@@ -26,6 +26,8 @@ import pytest
 
 from tests.test_accessor_support import BACKENDS, DATA, DESCRIPTOR, ROOT, TABLES, actual_rows, assert_types, expected_rows
 
+pytestmark = pytest.mark.xdist_group("accessor_wheel")  # its module-scoped fixtures are built once: every test of the module on one xdist worker
+
 PROBE = """
 import json, pickle, sys
 import japan_us_summit as jus

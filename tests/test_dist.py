@@ -16,6 +16,8 @@ import pytest
 
 from .conftest import PROJECT_PARTS, ROOT
 
+pytestmark = pytest.mark.xdist_group("dist")  # its module-scoped fixtures are built once: every test of the module on one xdist worker
+
 PARTS = (*PROJECT_PARTS, "src", "LICENSES", "README.md", "REUSE.toml")
 
 

@@ -26,7 +26,7 @@ def _strace_works() -> bool:
     return subprocess.run(["strace", "-qq", "-o", "/dev/null", "true"], capture_output=True).returncode == 0
 
 
-pytestmark = pytest.mark.skipif(not _strace_works(), reason="needs strace, allowed to trace (apt-get install strace)")
+pytestmark = [pytest.mark.skipif(not _strace_works(), reason="needs strace, allowed to trace (apt-get install strace)"), pytest.mark.slow]
 
 
 def traced(cwd: Path, args: list[str], log: Path | None = None, kill: tuple[str, int] | None = None) -> subprocess.CompletedProcess:
