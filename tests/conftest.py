@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
+import io
 import subprocess
 import sys
 import shutil
@@ -13,6 +15,13 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT_PARTS = ("annotations", "agreement", "sources", "schema", "forms", "pipeline", "build.py", "pyproject.toml", "datapackage",
                  "CHANGELOG.md", "DATA.md", "releases", "provenance_site", "CITATION.cff")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The tests marked slow first, in their order, the rest after them in theirs: under xdist each long test then
+    starts while there is other work for the other workers, instead of holding one worker alone at the end. (With
+    ``--dist loadgroup`` an ``xdist_group`` goes to one worker whole; the largest groups are handed out first.)"""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
 def load_build_cli():
@@ -50,6 +59,26 @@ def copy_project(target: Path) -> Path:
 def project(tmp_path: Path) -> Path:
     """A copy of the project's inputs and published package, safe to break."""
     return copy_project(tmp_path / "project")
+
+
+@pytest.fixture(scope="session")
+def validated_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the project that ``validate`` has run on once, so that its persistent state (.cache/validate/)
+    holds every file's result; never changed (one per xdist worker)."""
+    root = copy_project(tmp_path_factory.mktemp("validated") / "project")
+    err = io.StringIO()
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
+        code = load_build_cli().main(["validate"], root=root)
+    assert code == 0, err.getvalue()
+    return root
+
+
+@pytest.fixture
+def warm_project(validated_project: Path, tmp_path: Path) -> Path:
+    """Like ``project``, a copy safe to break, but with the state of a run on the unbroken inputs: a test that is
+    not about cold runs recomputes only the files it changes (the cache tests show that this gives what a run
+    without the state gives)."""
+    return shutil.copytree(validated_project, tmp_path / "project", symlinks=True)
 
 
 @pytest.fixture

@@ -180,6 +180,7 @@ def test_evidence_gives_every_span_with_its_source_line():
         assert (span.prefix if span.prefix is not pd.NA else "") == text[max(0, span.char_start - 32) : span.char_start]
 
 
+@pytest.mark.slow
 def test_evidence_quotes_match_their_lines_for_every_record():
     for record_table, record_id in jus.load("evidence")[["record_table", "record_id"]].drop_duplicates().itertuples(index=False):
         for span in jus.evidence(record_table, record_id).itertuples():

@@ -26,6 +26,8 @@ import pytest
 
 from tests.test_accessor_support import BACKENDS, DATA, DESCRIPTOR, ROOT, TABLES, actual_rows, assert_types, expected_rows
 
+pytestmark = pytest.mark.xdist_group("accessor_wheel")  # its module-scoped fixtures are built once: every test of the module on one xdist worker
+
 PROBE = """
 import json, pickle, sys
 import japan_us_summit as jus
@@ -73,7 +75,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 def installed(built: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """The python of a fresh venv with the wheel installed, and an empty folder outside the repository to run it in."""
     work = tmp_path_factory.mktemp("venv")
-    assert run([sys.executable, "-m", "venv", str(work / "venv")], cwd=work).returncode == 0
+    # Without pip of its own (ensurepip takes seconds): the outer site-packages, joined below, lend it theirs.
+    assert run([sys.executable, "-m", "venv", "--without-pip", str(work / "venv")], cwd=work).returncode == 0
     python = work / "venv" / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
     purelib = run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], cwd=work).stdout.strip()
     # A plain path line: the directory joins sys.path, but its own .pth files (this checkout's editable install) are not run.

@@ -28,6 +28,8 @@ from schema.tables import TABLES
 
 from .conftest import ROOT, copy_project, tree_bytes
 
+pytestmark = pytest.mark.xdist_group("atomic_publish")  # its module-scoped fixtures are built once: every test of the module on one xdist worker
+
 FILE_WRITES = 2 * len(TABLES)  # a CSV and a Parquet file per table
 
 

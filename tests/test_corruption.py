@@ -677,22 +677,22 @@ def test_there_are_at_least_forty_kinds_of_corruption():
 
 
 @pytest.mark.parametrize("name", list(CASES))
-def test_corruption_is_refused_with_file_line_and_field_and_nothing_is_published(project, run_build, name):
-    expect = CASES[name](Project(project))
-    before = tree_bytes(project / "datapackage")
+def test_corruption_is_refused_with_file_line_and_field_and_nothing_is_published(warm_project, run_build, name):
+    expect = CASES[name](Project(warm_project))
+    before = tree_bytes(warm_project / "datapackage")
 
-    code, out, err = run_build(project, "validate", "--format", "json")
+    code, out, err = run_build(warm_project, "validate", "--format", "json")
     assert code == 1, f"accepted: {out}{err}"
     problems = json.loads(out)
     assert any(_matches(p, expect) for p in problems), json.dumps(problems, indent=1)[:4000]
 
-    code, out, err = run_build(project, "build")
+    code, out, err = run_build(warm_project, "build")
     assert code == 1, out
     where = expect.file if expect.line is None else f"{expect.file}:{expect.line}"
     assert any(line.startswith(f"{where}: ") for line in err.splitlines()), err
     assert err.rstrip().endswith("nothing was published.")
-    assert tree_bytes(project / "datapackage") == before
-    assert not list(project.glob(".datapackage-*"))
+    assert tree_bytes(warm_project / "datapackage") == before
+    assert not list(warm_project.glob(".datapackage-*"))
 
 
 @pytest.mark.parametrize("tag", ["python/object/apply:pathlib.Path.touch", "python/object/new:pathlib.Path", "python/name:os.system",
@@ -707,10 +707,10 @@ def test_python_tags_are_refused_and_nothing_is_constructed(tmp_path, tag):
 
 @pytest.mark.parametrize("name", ["yaml-syntax-error", "missing-table-file", "invalid-language-code", "source-crlf-line-breaks",
                                   "source-edited-after-annotation", "date-basis-without-note"])
-def test_one_mistake_is_reported_once(project, run_build, name):
+def test_one_mistake_is_reported_once(warm_project, run_build, name):
     """What depends on a broken file, article or record is not reported again: the one real problem is not buried."""
-    CASES[name](Project(project))
-    code, out, _ = run_build(project, "validate", "--format", "json")
+    CASES[name](Project(warm_project))
+    code, out, _ = run_build(warm_project, "validate", "--format", "json")
     assert code == 1
     assert len(json.loads(out)) == 1, out
 
@@ -720,31 +720,31 @@ def test_the_unmutated_copy_is_valid(project, run_build):
     assert code == 0, err
 
 
-def test_the_same_id_in_two_tables_is_legal(project, run_build):
+def test_the_same_id_in_two_tables_is_legal(warm_project, run_build):
     """Ids are unique per table: foreign keys and evidence name the table, so a location and an organization may share one."""
-    locations, organizations = Project(project).edit("locations"), Project(project).edit("organizations")
+    locations, organizations = Project(warm_project).edit("locations"), Project(warm_project).edit("organizations")
     evidence = ", ".join(f"{k}: {_render(v)}" for k, v in locations.item(0, 0).items())
     organizations.append(f"- organization_id: {locations.id(0)}\n  name: Shared id\n  kind: government\n"
                          f"  evidence:\n    - {{{evidence}}}\n")
     organizations.save()
-    code, _, err = run_build(project, "validate")
+    code, _, err = run_build(warm_project, "validate")
     assert code == 0, err
 
 
-def test_the_same_quote_may_support_two_records(project, run_build):
-    people = Project(project).edit("people")
+def test_the_same_quote_may_support_two_records(warm_project, run_build):
+    people = Project(warm_project).edit("people")
     people.add_item(1, people.item(0, 0))
     people.save()
-    assert run_build(project, "validate")[0] == 0
+    assert run_build(warm_project, "validate")[0] == 0
 
 
-def test_an_nfc_quote_of_an_nfc_source_line_is_accepted(project, run_build):
+def test_an_nfc_quote_of_an_nfc_source_line_is_accepted(warm_project, run_build):
     """The control for quote-nfd-for-nfc-source: the same edit with the exact characters validates."""
-    p = Project(project)
+    p = Project(warm_project)
     article, _, _ = p.article()
     number = p.append_source_line(article, "Caf\u00e9 talks ended.")
     people = p.edit("people")
     people.add_item(0, {"article": article, "line": number, "quote": "Caf\u00e9 talks"})
     people.save()
-    code, _, err = run_build(project, "validate")
+    code, _, err = run_build(warm_project, "validate")
     assert code == 0, err

@@ -76,6 +76,7 @@ def test_mlcroissant_refuses_a_broken_copy(tmp_path: Path):
 
 
 @needs_mlcroissant
+@pytest.mark.slow
 def test_every_record_set_reads_back_as_its_parquet_file(tmp_path: Path):
     out = tmp_path / "records.json"
     done = subprocess.run([sys.executable, "-c", READ_EVERY_RECORD_SET, str(PACKAGE / CROISSANT), str(out), *TABLES],

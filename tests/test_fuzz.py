@@ -145,6 +145,7 @@ def _damage(data: st.DataObject, records: list[Any], fields: list[str]) -> list[
     return records
 
 
+@pytest.mark.slow
 @FUZZ
 @given(data=st.data(), table=st.sampled_from(ANNOTATED))
 def test_structural_damage_ends_valid_or_cleanly_rejected(pristine, data, table):
@@ -158,6 +159,7 @@ def test_structural_damage_ends_valid_or_cleanly_rejected(pristine, data, table)
         _check_build(root, tree_bytes(pristine / "datapackage"))
 
 
+@pytest.mark.slow
 @FUZZ
 @given(data=st.data(), table=st.sampled_from(ANNOTATED))
 def test_byte_damage_ends_valid_or_cleanly_rejected(pristine, data, table):

@@ -12,6 +12,8 @@ import pytest
 
 from tests.conftest import ROOT
 
+pytestmark = pytest.mark.xdist_group("layout")  # its module-scoped fixtures are built once: every test of the module on one xdist worker
+
 PACKAGES = ("schema", "forms", "pipeline", "provenance_site", "benchmarks")
 ACCESSOR = ROOT / "src" / "japan_us_summit"
 # Libraries that only a generated form needs; a declaration module importing one is a generator.

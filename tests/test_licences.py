@@ -15,6 +15,8 @@ from schema import package
 
 from .conftest import ROOT
 
+pytestmark = pytest.mark.xdist_group("licences")  # its module-scoped fixtures are built once: every test of the module on one xdist worker
+
 DESCRIPTOR = json.loads((ROOT / "datapackage" / "datapackage.json").read_text(encoding="utf-8"))
 ARTICLES = [dict(a) for a in load_records((ROOT / "annotations" / "articles.yaml").read_bytes())]
 

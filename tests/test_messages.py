@@ -16,6 +16,8 @@ from pipeline.load.anchoring import closest_passage, differences
 
 from .conftest import copy_project, load_build_cli
 
+pytestmark = pytest.mark.xdist_group("messages")  # its module-scoped fixtures are built once: every test of the module on one xdist worker
+
 # One mistake per record, so that no mistake hides another: (file, text after which to look, old, new).
 MISTAKES = {
     "date": ("annotations/meetings.yaml", "- meeting_id: takaichi-trump-tokyo-talks", "start_date: 2025-10-28", "start_date: 2025/10/28"),

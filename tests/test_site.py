@@ -24,6 +24,8 @@ from schema.tables import TABLES
 
 from .conftest import ROOT, run_build_process, tree_bytes
 
+pytestmark = pytest.mark.xdist_group("site")  # its module-scoped fixtures are built once: every test of the module on one xdist worker
+
 PACKAGE = ROOT / "datapackage"
 SCREENSHOTS_ENV = "SITE_SCREENSHOTS"  # set to docs/screenshots to refresh the committed pictures
 CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")

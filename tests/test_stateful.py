@@ -12,12 +12,15 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, settings, strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from pipeline.incremental import CACHE_DIR
 
 from .conftest import copy_project, load_build_cli, tree_bytes
+
+pytestmark = pytest.mark.slow
 
 CLI = load_build_cli()
 EDITS = [  # (file, text, replacement): each makes a problem of another level, or none

@@ -162,6 +162,7 @@ def repo(project: Path) -> Path:
     return project
 
 
+@pytest.mark.slow
 def test_stale_outputs_fail_check_until_rebuilt_and_released(repo, run_build):
     assert run_build(repo, "check")[0] == 0
     mutate(repo, "annotations/figures.yaml", "measure: Number of countries on Trump's Asian tour",
