@@ -121,7 +121,7 @@ def test_the_pre_commit_config_is_valid_and_covers_every_annotation_file():
 def test_the_pre_commit_hooks_pass_on_the_project_and_stop_a_wrong_record(tmp_path):
     """pre-commit itself, as a committer runs it, on a git copy of the project (its hooks are local: no network)."""
     root = copy_project(tmp_path / "project")
-    for part in (".pre-commit-config.yaml", "REUSE.toml", "LICENSES"):
+    for part in (".pre-commit-config.yaml", "REUSE.toml", "LICENSES", "tests/data"):  # tests/data: the SARIF schema's licence
         (shutil.copytree if (ROOT / part).is_dir() else shutil.copy2)(ROOT / part, root / part)
     env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache"), "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
     subprocess.run(["git", "init", "-q"], cwd=root, check=True)
