@@ -111,54 +111,54 @@ def _second_annotation(project, tables: dict[str, int | None]) -> None:
         (folder / f"{name}.yaml").write_text(yaml.safe_dump(records, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
-def test_without_a_second_annotation_the_card_and_data_dictionary_say_not_measured(project, run_build):
-    shutil.rmtree(project / "agreement", ignore_errors=True)
-    assert run_build(project, "build")[0] == 0
-    assert not (project / "datapackage" / AGREEMENT).exists()
-    assert NOT_MEASURED in (project / "datapackage" / CARD).read_text() and NOT_MEASURED in (project / "DATA.md").read_text()
-    code, out, _ = run_build(project, "agreement")
+def test_without_a_second_annotation_the_card_and_data_dictionary_say_not_measured(warm_project, run_build):
+    shutil.rmtree(warm_project / "agreement", ignore_errors=True)
+    assert run_build(warm_project, "build")[0] == 0
+    assert not (warm_project / "datapackage" / AGREEMENT).exists()
+    assert NOT_MEASURED in (warm_project / "datapackage" / CARD).read_text() and NOT_MEASURED in (warm_project / "DATA.md").read_text()
+    code, out, _ = run_build(warm_project, "agreement")
     assert code == 0 and out.startswith("Not measured")
 
 
-def test_the_build_publishes_the_figures_and_check_fails_when_they_are_stale(project, run_build):
-    shutil.rmtree(project / "agreement", ignore_errors=True)
-    _second_annotation(project, {"people": 0, ORGS: None})
-    code, out, err = run_build(project, "build")
+def test_the_build_publishes_the_figures_and_check_fails_when_they_are_stale(warm_project, run_build):
+    shutil.rmtree(warm_project / "agreement", ignore_errors=True)
+    _second_annotation(warm_project, {"people": 0, ORGS: None})
+    code, out, err = run_build(warm_project, "build")
     assert code == 0, err
-    published = json.loads((project / "datapackage" / AGREEMENT).read_text())
+    published = json.loads((warm_project / "datapackage" / AGREEMENT).read_text())
     people = published["tables"]["people"]
     assert list(published["tables"]) == ["people", ORGS]
     assert people["second_records"] == people["dataset_records"] - 1 == people["matched"]
     assert people["precision"] == 1.0 and people["recall"] == round(people["matched"] / people["dataset_records"], 4)
     assert published["tables"][ORGS]["f1"] == 1.0 and published["tables"][ORGS]["field_agreement"] == 1.0
-    for text in ((project / "datapackage" / CARD).read_text(), (project / "DATA.md").read_text()):
+    for text in ((warm_project / "datapackage" / CARD).read_text(), (warm_project / "DATA.md").read_text()):
         assert "| `people` |" in text and NOT_MEASURED not in text
-    assert "stale:" not in run_build(project, "check")[2]  # (check may still ask for a release: the data changed since the last)
-    _second_annotation(project, {ORGS: 0})
-    code, _, err = run_build(project, "check")
+    assert "stale:" not in run_build(warm_project, "check")[2]  # (check may still ask for a release: the data changed since the last)
+    _second_annotation(warm_project, {ORGS: 0})
+    code, _, err = run_build(warm_project, "check")
     assert code == 1
     assert f"stale: datapackage/{AGREEMENT} differs" in err and "stale: DATA.md differs" in err and f"stale: datapackage/{CARD} differs" in err
 
 
-def test_a_quote_not_in_its_line_is_a_problem_with_its_file_and_line(project, run_build):
-    folder = project / SECOND_ANNOTATION_DIR
-    shutil.rmtree(project / "agreement", ignore_errors=True)
+def test_a_quote_not_in_its_line_is_a_problem_with_its_file_and_line(warm_project, run_build):
+    folder = warm_project / SECOND_ANNOTATION_DIR
+    shutil.rmtree(warm_project / "agreement", ignore_errors=True)
     folder.mkdir(parents=True)
     (folder / "people.yaml").write_text(
         "- person_id: someone\n  name: Someone\n  named_in_text: true\n  evidence:\n"
         "    - {article: kyodo-summit-report, line: 3, quote: \"words the article never uses\"}\n", encoding="utf-8")
     (folder / "peple.yaml").write_text("[]\n", encoding="utf-8")
-    code, _, err = run_build(project, "agreement")
+    code, _, err = run_build(warm_project, "agreement")
     assert code == 1
     assert f"{SECOND_ANNOTATION_DIR}/people.yaml:5: people[someone].evidence[0].quote: quote 'words the article never uses' is not in the line" in err
     assert f"{SECOND_ANNOTATION_DIR}/peple.yaml: nothing reads this file" in err
 
 
 @pytest.mark.parametrize("output", ["text", "json"])
-def test_the_agreement_command_prints_every_covered_table(project, run_build, output):
-    shutil.rmtree(project / "agreement", ignore_errors=True)
-    _second_annotation(project, {"people": None})
-    code, out, err = run_build(project, "agreement", "--format", output)
+def test_the_agreement_command_prints_every_covered_table(warm_project, run_build, output):
+    shutil.rmtree(warm_project / "agreement", ignore_errors=True)
+    _second_annotation(warm_project, {"people": None})
+    code, out, err = run_build(warm_project, "agreement", "--format", output)
     assert code == 0, err
     if output == "json":
         assert json.loads(out)["tables"]["people"]["f1"] == 1.0

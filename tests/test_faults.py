@@ -37,10 +37,12 @@ def leftovers(root: Path) -> list[str]:
 
 
 @pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    """A project copy under git, its last release committed."""
-    root = copy_project(tmp_path / "project")
-    for args in (["init", "-q"], ["add", "-A"], ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "base"]):
+def repo(warm_project: Path) -> Path:
+    """A project copy under git, its last release committed (its validate state, as a checkout's, ignored by git)."""
+    root = warm_project
+    subprocess.run(["git", "init", "-q"], cwd=root, check=True, capture_output=True)
+    (root / ".git" / "info" / "exclude").write_text(".cache/\n", encoding="utf-8")
+    for args in (["add", "-A"], ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "base"]):
         subprocess.run(["git", *args], cwd=root, check=True, capture_output=True)
     return root
 

@@ -65,9 +65,9 @@ TABLE_RULES = {
 
 
 @pytest.mark.parametrize("cases", [RECORD_RULES, TABLE_RULES], ids=["record rules", "table rules"])
-def test_each_broken_identifier_is_reported_at_its_line(project, run_build, cases):
-    lines = {case: mutate(project, file, old, new) for case, (file, old, new, _) in cases.items()}
-    code, _, err = run_build(project, "validate")
+def test_each_broken_identifier_is_reported_at_its_line(warm_project, run_build, cases):
+    lines = {case: mutate(warm_project, file, old, new) for case, (file, old, new, _) in cases.items()}
+    code, _, err = run_build(warm_project, "validate")
     assert code == 1
     for case, (file, _, _, expected) in cases.items():
         found = [int(m.group(1)) for m in re.finditer(rf"^{re.escape(file)}:(\d+): {expected}", err, re.M)]

@@ -72,31 +72,31 @@ def test_edtf_refusals(value, message):
         date_bounds(value)
 
 
-def test_an_edtf_interval_and_an_uncertain_day_are_published_with_their_bounds(project, run_build):
+def test_an_edtf_interval_and_an_uncertain_day_are_published_with_their_bounds(warm_project, run_build):
     import pyarrow.parquet as pq
 
-    mutate(project, "annotations/meetings.yaml", "  end_date: 2025-11-01\n", "  end_date: 2025-10-31?/2025-11-01\n")
-    code, _, err = run_build(project, "build")
+    mutate(warm_project, "annotations/meetings.yaml", "  end_date: 2025-11-01\n", "  end_date: 2025-10-31?/2025-11-01\n")
+    code, _, err = run_build(warm_project, "build")
     assert code == 0, err
-    rows = {r["meeting_id"]: r for r in pq.read_table(project / "datapackage/parquet/meetings.parquet").to_pylist()}
+    rows = {r["meeting_id"]: r for r in pq.read_table(warm_project / "datapackage/parquet/meetings.parquet").to_pylist()}
     apec = rows["apec-meeting"]
     assert (apec["end_date"], apec["end_date_precision"], apec["end_date_earliest"], apec["end_date_latest"]) == (
         "2025-10-31?/2025-11-01", "day", dt.date(2025, 10, 31), dt.date(2025, 11, 1))
-    articles = {r["article_id"]: r for r in pq.read_table(project / "datapackage/parquet/articles.parquet").to_pylist()}
+    articles = {r["article_id"]: r for r in pq.read_table(warm_project / "datapackage/parquet/articles.parquet").to_pylist()}
     preview = articles["unattributed-preview"]
     assert (preview["published_date"], preview["published_date_earliest"], preview["published_date_latest"]) == (
         "[2025-10-26,2025-10-27]", dt.date(2025, 10, 26), dt.date(2025, 10, 27))
 
 
-def test_an_open_interval_is_refused_with_the_forms_accepted(project, run_build):
-    line = mutate(project, "annotations/meetings.yaml", "  end_date: 2025-11-01\n", "  end_date: 2025-10-31/..\n")
-    err = problems(run_build, project)
+def test_an_open_interval_is_refused_with_the_forms_accepted(warm_project, run_build):
+    line = mutate(warm_project, "annotations/meetings.yaml", "  end_date: 2025-11-01\n", "  end_date: 2025-10-31/..\n")
+    err = problems(run_build, warm_project)
     assert f"annotations/meetings.yaml:{line}: meetings[apec-meeting].end_date:" in err
     assert "(expected a date written YYYY, YYYY-MM or YYYY-MM-DD" in err and "A/B for an interval, [A,B] for one of a set" in err
 
 
-def test_a_reversed_symmetric_relation_is_refused_as_a_duplicate(project, run_build):
-    line = append(project, "relations.yaml", """
+def test_a_reversed_symmetric_relation_is_refused_as_a_duplicate(warm_project, run_build):
+    line = append(warm_project, "relations.yaml", """
 - relation_id: us-china-rivalry-reversed
   subject_table: organizations
   subject_id: government-of-the-united-states
@@ -106,22 +106,22 @@ def test_a_reversed_symmetric_relation_is_refused_as_a_duplicate(project, run_bu
   evidence:
     - {article: kyodo-summit-report, line: 3, quote: "the rivalry between Washington and Beijing"}
 """)
-    err = problems(run_build, project)
+    err = problems(run_build, warm_project)
     assert (f"annotations/relations.yaml:{line + 3}: relations[us-china-rivalry-reversed].subject_id: duplicates relation "
             "'us-china-rivalry': rival_of is symmetric, so 'government-of-the-united-states' rival_of 'government-of-china' "
             "is the same relation read backwards (remove this row)") in err
 
 
-def test_a_symmetric_relation_written_backwards_is_refused_with_the_swap(project, run_build):
-    mutate(project, "annotations/relations.yaml", RIVALRY,
+def test_a_symmetric_relation_written_backwards_is_refused_with_the_swap(warm_project, run_build):
+    mutate(warm_project, "annotations/relations.yaml", RIVALRY,
            "  subject_id: government-of-the-united-states\n  predicate: rival_of\n  object_table: organizations\n  object_id: government-of-china\n")
     assert ("relations[us-china-rivalry].subject_id: rival_of is symmetric and stored once, subject before object in (table, id) "
-            "order (expected subject 'government-of-china' and object 'government-of-the-united-states': swap them)") in problems(run_build, project)
+            "order (expected subject 'government-of-china' and object 'government-of-the-united-states': swap them)") in problems(run_build, warm_project)
 
 
-def test_a_part_of_cycle_is_refused(project, run_build):
+def test_a_part_of_cycle_is_refused(warm_project, run_build):
     # takaichi-trump-tokyo-talks is part of trump-japan-visit by its parent_meeting_id; a relation back closes the loop
-    line = append(project, "relations.yaml", """
+    line = append(warm_project, "relations.yaml", """
 - relation_id: japan-visit-part-of-tokyo-talks
   subject_table: meetings
   subject_id: trump-japan-visit
@@ -131,14 +131,14 @@ def test_a_part_of_cycle_is_refused(project, run_build):
   evidence:
     - {article: kyodo-summit-report, line: 3, quote: "the talks"}
 """)
-    err = problems(run_build, project)
+    err = problems(run_build, warm_project)
     assert f"annotations/relations.yaml:{line + 6}: relations[japan-visit-part-of-tokyo-talks].object_id: part_of cannot form a cycle (" in err
     assert "meetings[trump-japan-visit] -> meetings[takaichi-trump-tokyo-talks] -> meetings[trump-japan-visit]" in err
     assert "reverse or remove one of its relations" in err
 
 
-def test_a_located_in_cycle_of_relations_alone_is_refused(project, run_build):
-    append(project, "relations.yaml", """
+def test_a_located_in_cycle_of_relations_alone_is_refused(warm_project, run_build):
+    append(warm_project, "relations.yaml", """
 - relation_id: yokosuka-base-at-george-washington
   subject_table: locations
   subject_id: yokosuka-navy-base
@@ -148,27 +148,27 @@ def test_a_located_in_cycle_of_relations_alone_is_refused(project, run_build):
   evidence:
     - {article: kyodo-summit-report, line: 3, quote: "the aircraft carrier George Washington"}
 """)
-    err = problems(run_build, project)
+    err = problems(run_build, warm_project)
     assert err.count("located_in cannot form a cycle") == 2
     assert "relations[george-washington-at-yokosuka-base].object_id" in err and "relations[yokosuka-base-at-george-washington].object_id" in err
 
 
-def test_a_figure_of_two_commitments_is_the_target_of_both(project, run_build):
+def test_a_figure_of_two_commitments_is_the_target_of_both(warm_project, run_build):
     import pyarrow.parquet as pq
 
-    code, _, err = run_build(project, "build")
+    code, _, err = run_build(warm_project, "build")
     assert code == 0, err
-    links = pq.read_table(project / "datapackage/parquet/figure_commitments.parquet").to_pylist()
+    links = pq.read_table(warm_project / "datapackage/parquet/figure_commitments.parquet").to_pylist()
     owners = {row["commitment_id"] for row in links if row["record_id"] == "defense-spending-2-percent-of-gdp"}
     assert owners == {"japan-defense-spending-2-percent-by-march", "japan-defense-spending-fiscal-2027-goal"}
-    commitments = {r["commitment_id"]: r for r in pq.read_table(project / "datapackage/parquet/commitments.parquet").to_pylist()}
+    commitments = {r["commitment_id"]: r for r in pq.read_table(warm_project / "datapackage/parquet/commitments.parquet").to_pylist()}
     assert {c for c, r in commitments.items() if r["target_figure_id"] == "defense-spending-2-percent-of-gdp"} == owners
 
 
-def test_a_target_figure_must_list_its_commitment(project, run_build):
-    mutate(project, "annotations/figures.yaml", "    - {commitment_id: japan-defense-spending-fiscal-2027-goal, note: \"The earlier", "    - {commitment_id: national-security-strategy-update, note: \"The earlier")
+def test_a_target_figure_must_list_its_commitment(warm_project, run_build):
+    mutate(warm_project, "annotations/figures.yaml", "    - {commitment_id: japan-defense-spending-fiscal-2027-goal, note: \"The earlier", "    - {commitment_id: national-security-strategy-update, note: \"The earlier")
     assert ("commitments[japan-defense-spending-fiscal-2027-goal].target_figure_id: figure 'defense-spending-2-percent-of-gdp' does not belong "
-            "to this commitment (expected {commitment_id: japan-defense-spending-fiscal-2027-goal} in that figure's 'commitments' list)") in problems(run_build, project)
+            "to this commitment (expected {commitment_id: japan-defense-spending-fiscal-2027-goal} in that figure's 'commitments' list)") in problems(run_build, warm_project)
 
 
 REPORTER = """
@@ -186,15 +186,15 @@ REPORTER = """
 PROTEGE_CLAIM = "- claim_id: takaichi-widely-regarded-as-abe-protege\n"
 
 
-def test_an_attribution_chain_says_who_reports_whom(project, run_build):
+def test_an_attribution_chain_says_who_reports_whom(warm_project, run_build):
     from japan_us_summit import _views
     from japan_us_summit._files import DataPackage
 
-    append(project, "claims.yaml", REPORTER)
-    mutate(project, "annotations/claims.yaml", PROTEGE_CLAIM, PROTEGE_CLAIM + "  within_claim_id: white-house-source-reports-protege-consensus\n")
-    code, _, err = run_build(project, "build")
+    append(warm_project, "claims.yaml", REPORTER)
+    mutate(warm_project, "annotations/claims.yaml", PROTEGE_CLAIM, PROTEGE_CLAIM + "  within_claim_id: white-house-source-reports-protege-consensus\n")
+    code, _, err = run_build(warm_project, "build")
     assert code == 0, err
-    package = DataPackage(project / "datapackage")
+    package = DataPackage(warm_project / "datapackage")
     relations = _views.facts(package, "relations", None).set_index("relation_id")
     protege = relations.loc["takaichi-protege-of-abe"]
     assert (protege["voice"], protege["asserted_by"]) == ("reported", "takaichi-widely-regarded-as-abe-protege")
@@ -207,17 +207,17 @@ def test_an_attribution_chain_says_who_reports_whom(project, run_build):
     assert not (_views.facts(package, "claims", "article")["claimant_kind"] != "article_voice").any()
 
 
-def test_a_claim_cannot_be_reported_inside_itself(project, run_build):
-    append(project, "claims.yaml", REPORTER.replace("  claimant_kind: anonymous_source",
+def test_a_claim_cannot_be_reported_inside_itself(warm_project, run_build):
+    append(warm_project, "claims.yaml", REPORTER.replace("  claimant_kind: anonymous_source",
                                                     "  within_claim_id: takaichi-widely-regarded-as-abe-protege\n  claimant_kind: anonymous_source"))
-    mutate(project, "annotations/claims.yaml", PROTEGE_CLAIM, PROTEGE_CLAIM + "  within_claim_id: white-house-source-reports-protege-consensus\n")
-    err = problems(run_build, project)
+    mutate(warm_project, "annotations/claims.yaml", PROTEGE_CLAIM, PROTEGE_CLAIM + "  within_claim_id: white-house-source-reports-protege-consensus\n")
+    err = problems(run_build, warm_project)
     assert ("claims[takaichi-widely-regarded-as-abe-protege].within_claim_id: 'takaichi-widely-regarded-as-abe-protege' is its own ancestor "
             "(takaichi-widely-regarded-as-abe-protege -> white-house-source-reports-protege-consensus -> takaichi-widely-regarded-as-abe-protege)") in err
 
 
-def test_the_articles_own_voice_is_inside_no_claim(project, run_build):
-    line = mutate(project, "annotations/claims.yaml", "- claim_id: trump-abe-close-relationship\n",
+def test_the_articles_own_voice_is_inside_no_claim(warm_project, run_build):
+    line = mutate(warm_project, "annotations/claims.yaml", "- claim_id: trump-abe-close-relationship\n",
                   "- claim_id: trump-abe-close-relationship\n  within_claim_id: trump-known-for-rapport-with-abe\n")
     assert (f"annotations/claims.yaml:{line + 1}: claims[trump-abe-close-relationship].within_claim_id: a claim in the article's own voice "
-            "is made inside no other claim") in problems(run_build, project)
+            "is made inside no other claim") in problems(run_build, warm_project)

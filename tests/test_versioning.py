@@ -154,10 +154,13 @@ def commit(root: Path, message: str) -> None:
 
 
 @pytest.fixture
-def repo(project: Path) -> Path:
-    """The project copy as a git repository whose first commit is the last release."""
+def repo(warm_project: Path) -> Path:
+    """The project copy as a git repository whose first commit is the last release (its validate state, as a
+    checkout's, ignored by git)."""
+    project = warm_project
     assert (project / "releases").is_dir(), "the repository keeps its released schemas in releases/"
     git(project, "init", "-q")
+    (project / ".git" / "info" / "exclude").write_text(".cache/\n", encoding="utf-8")
     commit(project, "release")
     return project
 
